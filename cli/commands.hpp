@@ -1,0 +1,10 @@
+#pragma once
+// One register_<name> per subcommand; each lives in cli/cmd_<name>.cpp.
+#include <CLI/CLI.hpp>
+
+namespace lnslab::cli {
+
+void register_format(CLI::App& app);
+void register_closure(CLI::App& app);
+
+}  // namespace lnslab::cli

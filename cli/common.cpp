@@ -1,0 +1,52 @@
+#include "common.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include "lnslab_version.hpp"
+
+namespace lnslab::cli {
+
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
+  temp_ = path_;
+  temp_ += ".tmp";
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (file_ == nullptr)
+    throw InputError("cannot write '" + path_.string() + "': " + std::strerror(errno) +
+                     " (expected a writable file path)");
+}
+
+AtomicFile::~AtomicFile() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (!temp_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(temp_, ec);
+  }
+}
+
+void AtomicFile::commit() {
+  const bool write_ok = std::fflush(file_) == 0 && std::ferror(file_) == 0;
+  const bool close_ok = std::fclose(file_) == 0;
+  file_ = nullptr;
+  if (!write_ok || !close_ok)
+    throw InputError("cannot write '" + path_.string() + "': " + std::strerror(errno));
+  std::error_code ec;
+  std::filesystem::rename(temp_, path_, ec);
+  if (ec) throw InputError("cannot write '" + path_.string() + "': " + ec.message());
+  temp_.clear();
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
+  AtomicFile out(path);
+  if (!content.empty() &&
+      std::fwrite(content.data(), 1, content.size(), out.handle()) != content.size())
+    throw InputError("cannot write '" + path.string() + "': " + std::strerror(errno));
+  out.commit();
+}
+
+std::string build_provenance() {
+  return std::string("lnslab ") + LNSLAB_VERSION + " (git " + LNSLAB_GIT_REVISION + ", " +
+         LNSLAB_CXX_COMPILER + ", " + LNSLAB_BUILD_TYPE + ")";
+}
+
+}  // namespace lnslab::cli

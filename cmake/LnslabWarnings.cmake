@@ -1,0 +1,16 @@
+# lnslab_set_warnings(target): our own code is compiled with -Wall -Wextra (and -Werror in CI).
+# Sanitizers apply to every lnslab target when LNSLAB_SANITIZE is on.
+function(lnslab_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow)
+  if(LNSLAB_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(LNSLAB_NATIVE)
+    target_compile_options(${target} PRIVATE -march=native)
+  endif()
+  if(LNSLAB_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+      -fno-sanitize-recover=undefined)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()

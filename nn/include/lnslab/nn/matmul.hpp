@@ -1,0 +1,54 @@
+#pragma once
+// The one interface every matrix product of Linear and Conv2d goes through.
+//
+// fp32 training uses EigenMatmul. The `lns-full` numerics mode (not implemented yet) is meant to
+// plug in here: a backend that encodes both operands to LNS formats chosen by the role (weights,
+// activations, activation gradients) and runs the simulator's gemm with an accumulation datapath,
+// counting cycles and energy.
+#include <Eigen/Core>
+#include <string>
+
+#include "lnslab/nn/tensor.hpp"
+
+namespace lnslab::nn {
+
+/// Which product of training a gemm call is (the lns-full backend picks operand formats by it).
+enum class GemmRole {
+  forward,          ///< activations x weights^T
+  backward_data,    ///< activation gradients x weights
+  backward_weight,  ///< activation gradients^T x activations
+};
+
+template <typename T>
+class MatmulBackend {
+ public:
+  using In = Eigen::Ref<const Matrix<T>>;
+  using Out = Eigen::Ref<Matrix<T>>;
+
+  virtual ~MatmulBackend() = default;
+  virtual std::string name() const = 0;
+  /// c = op(a) * op(b), op(x) = x^T when the flag is set. c must already have the result's shape
+  /// [rows of op(a), cols of op(b)]; it is overwritten.
+  virtual void gemm(GemmRole role, const In& a, bool transpose_a, const In& b, bool transpose_b,
+                    Out c) = 0;
+};
+
+/// Plain Eigen products (single-threaded: lnslab does not build Eigen with OpenMP).
+template <typename T>
+class EigenMatmul final : public MatmulBackend<T> {
+ public:
+  using typename MatmulBackend<T>::In;
+  using typename MatmulBackend<T>::Out;
+  std::string name() const override { return "eigen"; }
+  void gemm(GemmRole role, const In& a, bool transpose_a, const In& b, bool transpose_b,
+            Out c) override;
+};
+
+/// The process-wide Eigen backend used when a layer is given no other.
+template <typename T>
+MatmulBackend<T>& default_matmul();
+
+extern template class EigenMatmul<float>;
+extern template class EigenMatmul<double>;
+
+}  // namespace lnslab::nn

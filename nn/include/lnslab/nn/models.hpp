@@ -1,0 +1,30 @@
+#pragma once
+// The two models of `lnslab train`.
+//   mlp: input -> [Linear(w) -> ReLU] for each hidden width w -> Linear(classes)
+//        (784-256-10 by default)
+//   cnn: LeNet-like: Conv(c1, 5x5, pad 2) -> ReLU -> MaxPool 2 -> Conv(c2, 5x5) -> ReLU ->
+//        MaxPool 2 -> Flatten -> Linear(classes)   (c1, c2 = 8, 16 by default; 28x28 input gives
+//        8x14x14 and 16x5x5 maps)
+// Optional batch normalisation after every Linear/Conv but the last (affine as configured).
+#include <string>
+#include <vector>
+
+#include "lnslab/nn/network.hpp"
+
+namespace lnslab::nn {
+
+struct ModelSpec {
+  std::string kind = "mlp";      ///< "mlp" | "cnn"
+  std::vector<int> widths;       ///< mlp hidden widths (default {256}); cnn channels (default {8, 16})
+  bool batchnorm = false;
+  bool batchnorm_affine = false;
+};
+
+/// Throws ConfigError for an unknown kind or bad widths.
+template <typename T>
+Network<T> build_model(const ModelSpec& spec, Shape input, int classes);
+
+/// Widths actually used (the defaults filled in).
+std::vector<int> model_widths(const ModelSpec& spec);
+
+}  // namespace lnslab::nn
