@@ -39,8 +39,17 @@ struct Datapath {
   friend bool operator==(const Datapath&, const Datapath&) = default;
 };
 
+/// Name of an accumulation kind: "linear", "bins", "bins_mitchell", "logadd", "exact".
+std::string_view to_string(Accumulation a);
+
+/// Checks the parameters: 0 <= F <= 40, 8 <= W <= 62 (linear and bins kinds), 1 <= low <= 15 for
+/// bins_mitchell and low == 0 otherwise. Throws std::invalid_argument naming the datapath.
+/// (Format-dependent checks, e.g. bins needing base 2^(1/gamma), are made by the kernels.)
+void validate(const Datapath& d);
+
 /// Parses "linear:F=16,W=32", "bins:F=8,W=24", "bins_mitchell:F=8,W=24,low=1", "logadd", "exact"
-/// (keys optional, defaults as in Datapath). Throws std::invalid_argument naming the text.
+/// (keys optional, defaults as in Datapath, except that bins_mitchell defaults to low=1). The
+/// result is validated. Throws std::invalid_argument naming the text.
 Datapath parse_datapath(std::string_view text);
 /// Canonical text, parseable by parse_datapath.
 std::string to_string(const Datapath& d);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds lnslab and runs every test; then builds and runs the test suite
+# once more under AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
+#   scripts/test.sh            both passes
+#   LNSLAB_SKIP_SANITIZE=1 scripts/test.sh   only the Release pass
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== Release build with -Werror"
+cmake -S . -B build/test-release -DCMAKE_BUILD_TYPE=Release -DLNSLAB_WERROR=ON \
+  -DLNSLAB_BUILD_BENCH=ON >/dev/null
+cmake --build build/test-release -j "$jobs"
+ctest --test-dir build/test-release --output-on-failure -j "$jobs"
+
+if [ "${LNSLAB_SKIP_SANITIZE:-0}" != "1" ]; then
+  echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+  cmake -S . -B build/test-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLNSLAB_WERROR=ON \
+    -DLNSLAB_SANITIZE=ON -DLNSLAB_BUILD_BENCH=OFF >/dev/null
+  cmake --build build/test-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/test-asan --output-on-failure -j "$jobs" -LE slow
+fi
+
+echo "== all tests passed"
