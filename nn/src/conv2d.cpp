@@ -33,9 +33,9 @@ std::string Conv2d<T>::describe() const {
 template <typename T>
 void Conv2d<T>::declare(ParamStore<T>& store, const std::string& prefix) {
   const int co = spec_.out_channels;
-  weight_id_ = store.declare(prefix + ".weight", ParamRole::weight,
-                             {co, this->input_shape().channels, spec_.kernel, spec_.kernel},
-                             patch_);
+  weight_id_ =
+      store.declare(prefix + ".weight", ParamRole::weight,
+                    {co, this->input_shape().channels, spec_.kernel, spec_.kernel}, patch_);
   if (spec_.bias) bias_id_ = store.declare(prefix + ".bias", ParamRole::bias, {co}, patch_);
 }
 

@@ -13,12 +13,18 @@ std::string Shape::str() const {
 
 const char* to_string(ParamRole role) {
   switch (role) {
-    case ParamRole::weight: return "weight";
-    case ParamRole::bias: return "bias";
-    case ParamRole::norm_scale: return "norm_scale";
-    case ParamRole::norm_shift: return "norm_shift";
-    case ParamRole::running_mean: return "running_mean";
-    case ParamRole::running_var: return "running_var";
+    case ParamRole::weight:
+      return "weight";
+    case ParamRole::bias:
+      return "bias";
+    case ParamRole::norm_scale:
+      return "norm_scale";
+    case ParamRole::norm_shift:
+      return "norm_shift";
+    case ParamRole::running_mean:
+      return "running_mean";
+    case ParamRole::running_var:
+      return "running_var";
   }
   return "?";
 }
@@ -28,7 +34,8 @@ int ParamStore<T>::declare(std::string name, ParamRole role, std::vector<int> sh
   if (finalized_) throw std::logic_error("ParamStore::declare after finalize: " + name);
   std::size_t size = 1;
   for (int d : shape) {
-    if (d <= 0) throw std::invalid_argument("ParamStore::declare: non-positive dimension in " + name);
+    if (d <= 0)
+      throw std::invalid_argument("ParamStore::declare: non-positive dimension in " + name);
     size *= static_cast<std::size_t>(d);
   }
   ParamInfo info;

@@ -32,8 +32,8 @@ class BatchNorm final : public Layer<T> {
   T* gbeta_ = nullptr;
   T* running_mean_ = nullptr;
   T* running_var_ = nullptr;
-  Matrix<T> xhat_;            // cached by a train-mode forward: [batch, C*H*W]
-  std::vector<T> inv_std_;    // [C]
+  Matrix<T> xhat_;          // cached by a train-mode forward: [batch, C*H*W]
+  std::vector<T> inv_std_;  // [C]
 };
 
 extern template class BatchNorm<float>;

@@ -1,10 +1,11 @@
 #pragma once
-// 2-D convolution by im2col (cross-correlation, as in PyTorch), square kernel, stride, zero padding.
+// 2-D convolution by im2col (cross-correlation, as in PyTorch), square kernel, stride, zero
+// padding.
 //   x: [batch, C*H*W]   W: [Cout, C*k*k]   b: [Cout]   y: [batch, Cout*Ho*Wo]
 //   Ho = (H + 2 pad - k) / stride + 1 (likewise Wo)
 //   cols: [batch*Ho*Wo, C*k*k] (one patch per row, column index (c*k + ky)*k + kx)
-//   forward: yr = cols W^T: [batch*Ho*Wo, Cout], then y[b, co*Ho*Wo + p] = yr[b*Ho*Wo + p, co] + b[co]
-//   backward: dW = dyr^T cols, db = column sums of dyr, dcols = dyr W, dx = col2im(dcols)
+//   forward: yr = cols W^T: [batch*Ho*Wo, Cout], then y[b, co*Ho*Wo + p] = yr[b*Ho*Wo + p, co] +
+//   b[co] backward: dW = dyr^T cols, db = column sums of dyr, dcols = dyr W, dx = col2im(dcols)
 #include "lnslab/nn/layer.hpp"
 
 namespace lnslab::nn {

@@ -14,8 +14,8 @@
 namespace lnslab::nn {
 
 struct ModelSpec {
-  std::string kind = "mlp";      ///< "mlp" | "cnn"
-  std::vector<int> widths;       ///< mlp hidden widths (default {256}); cnn channels (default {8, 16})
+  std::string kind = "mlp";  ///< "mlp" | "cnn"
+  std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {8, 16})
   bool batchnorm = false;
   bool batchnorm_affine = false;
 };

@@ -25,13 +25,13 @@ enum class ParamRole {
 const char* to_string(ParamRole role);
 
 struct ParamInfo {
-  int id = 0;                ///< index in declaration order
-  std::string name;          ///< e.g. "fc1.weight"
+  int id = 0;        ///< index in declaration order
+  std::string name;  ///< e.g. "fc1.weight"
   ParamRole role = ParamRole::weight;
-  std::vector<int> shape;    ///< e.g. {out, in} for a Linear weight
-  std::size_t offset = 0;    ///< first element in the flat buffers
-  std::size_t size = 0;      ///< number of elements
-  int fan_in = 1;            ///< inputs per output unit (for initialisation)
+  std::vector<int> shape;  ///< e.g. {out, in} for a Linear weight
+  std::size_t offset = 0;  ///< first element in the flat buffers
+  std::size_t size = 0;    ///< number of elements
+  int fan_in = 1;          ///< inputs per output unit (for initialisation)
   bool trainable = true;
 };
 

@@ -1,0 +1,57 @@
+#pragma once
+// Every setting of a training run, its defaults, validation and JSON form (run.json, checkpoints).
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "lnslab/nn/init.hpp"
+#include "lnslab/nn/models.hpp"
+#include "lnslab/nn/optimizer.hpp"
+
+namespace lnslab::nn {
+
+struct TrainConfig {
+  ModelSpec model;
+  /// sgd | adam | madam | lns-madam | lns-sgd | lns-adam
+  std::string optimizer = "adam";
+  /// fp32 | lns-weights | lns-full; empty: lns-weights for the lns-* optimizers, else fp32.
+  /// `madam`, `sgd`, `adam` with lns-weights mean lns-madam, lns-sgd, lns-adam.
+  std::string numerics;
+  /// Weight format for lns-weights (bias is K; see lns_weights.hpp).
+  std::string format = "lns8:eta0=0.016";
+  double lr =
+      0.0;  ///< 0: the optimizer's default (sgd 0.1, adam 1e-3, madam 0.01, lns-madam 0.016)
+  int epochs = 10;
+  int batch = 128;
+  std::string schedule = "none";  ///< see schedule.hpp
+  std::uint64_t seed = 1;
+  std::string data_dir;         ///< empty: the synthetic set (tests); the CLI fills the default
+  std::size_t train_limit = 0;  ///< use only the first N training images (0: all)
+  std::size_t test_limit = 0;   ///< use only the first N test images (0: all)
+  double validation = 0.0;      ///< fraction of the training set held out (0: none)
+  // optimizer knobs
+  double momentum = 0.9;  ///< sgd / lns-sgd
+  bool nesterov = false;
+  double weight_decay = 0.0;         ///< sgd / adam (L2)
+  double p_scale = 3.0;              ///< madam / lns-* : sigma* = p_scale * RMS(initial W)
+  double g_bound = 10.0;             ///< madam / lns-madam
+  std::string rounding = "nearest";  ///< lns-sgd / lns-adam re-encoding: nearest | stochastic
+  bool random_exponents = false;     ///< lns-madam: the reference code's random initial exponents
+  InitConfig init;
+
+  /// Fills defaults, canonicalises optimizer/numerics and validates everything (ConfigError).
+  void resolve();
+  bool lns_weights() const { return numerics == "lns-weights"; }
+  double default_lr() const;
+};
+
+nlohmann::json to_json(const TrainConfig& c);
+/// Inverse of to_json (ConfigError on a missing or mistyped key).
+TrainConfig train_config_from_json(const nlohmann::json& j);
+
+/// The optimizer of a resolved config.
+std::unique_ptr<Optimizer> make_optimizer(const TrainConfig& c);
+
+}  // namespace lnslab::nn

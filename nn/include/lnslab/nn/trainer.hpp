@@ -1,0 +1,100 @@
+#pragma once
+// The training loop: seeded init, per-epoch reshuffle, mini-batch steps, evaluation, per-epoch
+// records, and checkpoints that a new Trainer continues bit-identically.
+//
+// Randomness: every stream is an lns::Rng seeded from (seed, stream, index): weights
+// initialisation, optimizer attach (random exponents), the validation split, epoch e's shuffle,
+// step s's generator (stochastic rounding). A resumed run therefore needs no generator state.
+// Eigen runs single-threaded with fixed cache-size hints, so results do not depend on the
+// machine's thread count.
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/network.hpp"
+#include "lnslab/nn/optimizer.hpp"
+#include "lnslab/nn/schedule.hpp"
+#include "lnslab/nn/train_config.hpp"
+
+namespace lnslab::nn {
+
+/// One row of metrics.csv.
+struct EpochRecord {
+  int epoch = 0;
+  double lr = 0.0;          ///< the epoch's scheduled lr (after warm-up)
+  std::string lr_note;      ///< e.g. "m=16" for LNS Madam
+  double train_loss = 0.0;  ///< mean over the epoch's mini-batches (before each update)
+  double train_accuracy = 0.0;
+  double val_loss = std::numeric_limits<double>::quiet_NaN();
+  double val_accuracy = std::numeric_limits<double>::quiet_NaN();
+  double test_loss = 0.0;
+  double test_accuracy = 0.0;      ///< fraction in [0, 1]
+  double seconds = 0.0;            ///< wall time of the epoch (training and evaluation)
+  double images_per_second = 0.0;  ///< training images per second of training time
+};
+
+struct BatchProgress {
+  int epoch = 0;
+  std::size_t batch = 0;    ///< batches done in this epoch
+  std::size_t batches = 0;  ///< batches per epoch
+  double loss = 0.0;        ///< running mean of this epoch
+  double accuracy = 0.0;
+  double images_per_second = 0.0;
+  double eta_seconds = 0.0;  ///< to the end of this epoch's training
+};
+
+struct Evaluation {
+  double loss = 0.0;
+  double accuracy = 0.0;
+};
+
+/// Deterministic seed of stream `stream`, element `index` (splitmix64 mixing).
+std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_t index);
+
+class Trainer {
+ public:
+  /// `config` is resolved here (ConfigError). The datasets must match the model's input.
+  Trainer(TrainConfig config, Dataset train, Dataset test);
+
+  const TrainConfig& config() const { return config_; }
+  Network<float>& network() { return network_; }
+  const Optimizer& optimizer() const { return *optimizer_; }
+  const Dataset& train_set() const { return train_; }
+  const Dataset& validation_set() const { return validation_; }
+  const Dataset& test_set() const { return test_; }
+  int completed_epochs() const { return completed_; }
+  std::uint64_t steps() const { return steps_; }
+  const std::vector<EpochRecord>& history() const { return history_; }
+
+  /// Trains one more epoch and evaluates; `progress` is called after every batch.
+  EpochRecord run_epoch(const std::function<void(const BatchProgress&)>& progress = {});
+  /// Runs epochs up to config().epochs.
+  void run(const std::function<void(const BatchProgress&)>& progress = {},
+           const std::function<void(const EpochRecord&)>& epoch_end = {});
+  Evaluation evaluate(const Dataset& data);
+
+  /// The full state after the completed epochs, in the checkpoint container.
+  std::string checkpoint() const;
+  /// Restores a checkpoint of a run with the same settings (CheckpointError otherwise; the epoch
+  /// count may differ).
+  void restore(std::string_view file);
+  /// The settings stored in a checkpoint (to rebuild the Trainer before restore()).
+  static TrainConfig checkpoint_config(std::string_view file);
+
+ private:
+  TrainConfig config_;
+  Dataset train_, validation_, test_;
+  Network<float> network_;
+  std::unique_ptr<Optimizer> optimizer_;
+  LrSchedule schedule_;
+  int completed_ = 0;
+  std::uint64_t steps_ = 0;
+  std::vector<EpochRecord> history_;
+};
+
+}  // namespace lnslab::nn

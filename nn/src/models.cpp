@@ -1,0 +1,47 @@
+#include "lnslab/nn/models.hpp"
+
+#include "lnslab/nn/errors.hpp"
+
+namespace lnslab::nn {
+
+std::vector<int> model_widths(const ModelSpec& spec) {
+  if (!spec.widths.empty()) return spec.widths;
+  if (spec.kind == "cnn") return {8, 16};
+  return {256};
+}
+
+template <typename T>
+Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
+  const std::vector<int> widths = model_widths(spec);
+  for (int w : widths)
+    if (w <= 0) throw ConfigError("model widths must be positive integers");
+  NetworkBuilder<T> b(input);
+  if (spec.kind == "mlp") {
+    b.flatten();
+    for (int w : widths) {
+      b.linear(w);
+      if (spec.batchnorm) b.batchnorm(spec.batchnorm_affine);
+      b.relu();
+    }
+    b.linear(classes);
+  } else if (spec.kind == "cnn") {
+    if (widths.size() != 2)
+      throw ConfigError("model cnn: --widths expects two channel counts (e.g. 8,16)");
+    if (input.height < 12 || input.width < 12)
+      throw ConfigError("model cnn needs inputs of at least 12x12, got " + input.str());
+    b.conv2d({widths[0], 5, 1, 2, true});
+    if (spec.batchnorm) b.batchnorm(spec.batchnorm_affine);
+    b.relu().maxpool(2);
+    b.conv2d({widths[1], 5, 1, 0, true});
+    if (spec.batchnorm) b.batchnorm(spec.batchnorm_affine);
+    b.relu().maxpool(2).flatten().linear(classes);
+  } else {
+    throw ConfigError("unknown model '" + spec.kind + "': expected mlp or cnn");
+  }
+  return b.build();
+}
+
+template Network<float> build_model<float>(const ModelSpec&, Shape, int);
+template Network<double> build_model<double>(const ModelSpec&, Shape, int);
+
+}  // namespace lnslab::nn

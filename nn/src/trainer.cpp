@@ -1,0 +1,272 @@
+#include "lnslab/nn/trainer.hpp"
+
+#include <fmt/format.h>
+#include <Eigen/Core>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "lnslab/nn/checkpoint.hpp"
+#include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/init.hpp"
+#include "lnslab/nn/loss.hpp"
+#include "lnslab/nn/models.hpp"
+
+namespace lnslab::nn {
+
+namespace {
+
+enum Stream : std::uint64_t {
+  init_stream = 1,
+  attach_stream,
+  split_stream,
+  shuffle_stream,
+  step_stream
+};
+
+TrainConfig resolved(TrainConfig c) {
+  c.resolve();
+  return c;
+}
+
+void fix_eigen_environment() {
+  // One thread, and cache-size hints fixed so that GEMM blocking (hence the order of float sums)
+  // does not depend on the machine's caches.
+  Eigen::setNbThreads(1);
+  Eigen::setCpuCacheSizes(32 * 1024, 256 * 1024, 2 * 1024 * 1024);
+}
+
+Network<float> build_for(const TrainConfig& c, const Dataset& train) {
+  fix_eigen_environment();
+  return build_model<float>(c.model, train.shape, train.classes);
+}
+
+void check_compatible(const Dataset& d, const Dataset& train, const char* what) {
+  if (d.shape != train.shape || d.classes != train.classes)
+    throw DataError(
+        fmt::format("{} set {} has samples {} with {} classes, the training set {} "
+                    "with {} (expected the same)",
+                    what, d.name, d.shape.str(), d.classes, train.shape.str(), train.classes));
+}
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+constexpr std::string_view payload_tag = "lnslab-train";
+
+}  // namespace
+
+std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) {
+  auto mix = [](std::uint64_t z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  return mix(mix(mix(seed) ^ stream) ^ index);
+}
+
+Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
+    : config_(resolved(std::move(config))),
+      train_(train.head(config_.train_limit)),
+      test_(test.head(config_.test_limit)),
+      network_(build_for(config_, train_)),
+      optimizer_(make_optimizer(config_)),
+      schedule_(ScheduleSpec::parse(config_.schedule), config_.lr) {
+  if (train_.size() == 0) throw DataError("the training set is empty");
+  check_compatible(test_, train_, "test");
+  if (config_.validation > 0.0)
+    validation_ =
+        split_validation(train_, config_.validation, derive_seed(config_.seed, split_stream, 0));
+  lns::Rng init_rng(derive_seed(config_.seed, init_stream, 0));
+  initialize(network_.params(), config_.init, init_rng);
+  lns::Rng attach_rng(derive_seed(config_.seed, attach_stream, 0));
+  optimizer_->attach(network_.params(), attach_rng);
+}
+
+Evaluation Trainer::evaluate(const Dataset& data) {
+  Evaluation e;
+  if (data.size() == 0) return e;
+  std::vector<std::size_t> order(data.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  Matrix<float> x;
+  std::vector<int> y;
+  double loss = 0.0;
+  std::size_t correct = 0;
+  constexpr std::size_t chunk = 1000;
+  for (std::size_t first = 0; first < data.size(); first += chunk) {
+    const std::size_t n = std::min(chunk, data.size() - first);
+    data.gather(order, first, n, x, y);
+    const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::eval), y, nullptr);
+    loss += r.loss * static_cast<double>(n);
+    correct += static_cast<std::size_t>(r.correct);
+  }
+  e.loss = loss / static_cast<double>(data.size());
+  e.accuracy = static_cast<double>(correct) / static_cast<double>(data.size());
+  return e;
+}
+
+EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& progress) {
+  const int epoch = completed_ + 1;
+  const auto start = Clock::now();
+  lns::Rng shuffle_rng(
+      derive_seed(config_.seed, shuffle_stream, static_cast<std::uint64_t>(epoch)));
+  const auto order = shuffled_order(train_.size(), shuffle_rng);
+  const auto batch = static_cast<std::size_t>(config_.batch);
+  const std::size_t batches = (train_.size() + batch - 1) / batch;
+
+  Matrix<float> x, dlogits;
+  std::vector<int> y;
+  double loss_sum = 0.0;
+  std::size_t correct = 0, seen = 0;
+  for (std::size_t b = 0; b < batches; ++b) {
+    const std::size_t first = b * batch;
+    const std::size_t n = std::min(batch, train_.size() - first);
+    train_.gather(order, first, n, x, y);
+    const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
+    network_.backward(dlogits);
+    lns::Rng step_rng(derive_seed(config_.seed, step_stream, steps_));
+    StepContext ctx;
+    ctx.lr = schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
+    ctx.step = steps_;
+    ctx.rng = &step_rng;
+    optimizer_->step(network_.params(), ctx);
+    ++steps_;
+    loss_sum += r.loss * static_cast<double>(n);
+    correct += static_cast<std::size_t>(r.correct);
+    seen += n;
+    if (progress) {
+      BatchProgress p;
+      p.epoch = epoch;
+      p.batch = b + 1;
+      p.batches = batches;
+      p.loss = loss_sum / static_cast<double>(seen);
+      p.accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+      const double t = seconds_since(start);
+      p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
+      p.eta_seconds = p.images_per_second > 0
+                          ? static_cast<double>(train_.size() - seen) / p.images_per_second
+                          : 0.0;
+      progress(p);
+    }
+  }
+  const double train_seconds = seconds_since(start);
+
+  EpochRecord rec;
+  rec.epoch = epoch;
+  rec.lr = schedule_.lr(epoch, static_cast<std::int64_t>(batches) - 1,
+                        static_cast<std::int64_t>(batches));
+  rec.lr_note = optimizer_->describe_lr(rec.lr);
+  rec.train_loss = loss_sum / static_cast<double>(seen);
+  rec.train_accuracy = static_cast<double>(correct) / static_cast<double>(seen);
+  if (validation_.size() > 0) {
+    const Evaluation v = evaluate(validation_);
+    rec.val_loss = v.loss;
+    rec.val_accuracy = v.accuracy;
+  }
+  const Evaluation t = evaluate(test_);
+  rec.test_loss = t.loss;
+  rec.test_accuracy = t.accuracy;
+  rec.images_per_second = train_seconds > 0 ? static_cast<double>(seen) / train_seconds : 0.0;
+  rec.seconds = seconds_since(start);
+  schedule_.end_epoch(epoch, validation_.size() > 0 ? rec.val_loss : rec.train_loss);
+  completed_ = epoch;
+  history_.push_back(rec);
+  return rec;
+}
+
+void Trainer::run(const std::function<void(const BatchProgress&)>& progress,
+                  const std::function<void(const EpochRecord&)>& epoch_end) {
+  while (completed_ < config_.epochs) {
+    const EpochRecord rec = run_epoch(progress);
+    if (epoch_end) epoch_end(rec);
+  }
+}
+
+namespace {
+nlohmann::json comparable(const TrainConfig& c) {
+  nlohmann::json j = to_json(c);
+  j.erase("epochs");
+  return j;
+}
+}  // namespace
+
+std::string Trainer::checkpoint() const {
+  StateWriter w;
+  w.str(payload_tag);
+  w.str(to_json(config_).dump());
+  w.u32(static_cast<std::uint32_t>(completed_));
+  w.u64(steps_);
+  w.floats(network_.params().values());
+  optimizer_->save(w);
+  schedule_.save(w);
+  w.u64(history_.size());
+  for (const EpochRecord& r : history_) {
+    w.u32(static_cast<std::uint32_t>(r.epoch));
+    w.str(r.lr_note);
+    for (double v : {r.lr, r.train_loss, r.train_accuracy, r.val_loss, r.val_accuracy, r.test_loss,
+                     r.test_accuracy, r.seconds, r.images_per_second})
+      w.f64(v);
+  }
+  return pack_checkpoint(w.bytes());
+}
+
+TrainConfig Trainer::checkpoint_config(std::string_view file) {
+  StateReader r(unpack_checkpoint(file));
+  r.expect(payload_tag);
+  const std::string text = r.str("settings");
+  try {
+    return train_config_from_json(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::exception& e) {
+    throw CheckpointError(std::string("checkpoint settings are not valid JSON: ") + e.what());
+  } catch (const ConfigError& e) {
+    throw CheckpointError(e.what());
+  }
+}
+
+void Trainer::restore(std::string_view file) {
+  StateReader r(unpack_checkpoint(file));
+  r.expect(payload_tag);
+  const std::string text = r.str("settings");
+  nlohmann::json stored;
+  try {
+    stored = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw CheckpointError(std::string("checkpoint settings are not valid JSON: ") + e.what());
+  }
+  stored.erase("epochs");
+  const nlohmann::json mine = comparable(config_);
+  for (const auto& [key, value] : mine.items()) {
+    if (!stored.contains(key) || stored[key] != value)
+      throw CheckpointError(fmt::format("checkpoint was made with {} = {}, this run has {}", key,
+                                        stored.contains(key) ? stored[key].dump() : "(unset)",
+                                        value.dump()));
+  }
+  const auto completed = static_cast<int>(r.u32("completed epochs"));
+  const std::uint64_t steps = r.u64("steps");
+  r.floats_into(network_.params().values(), "parameters");
+  optimizer_->load(r);
+  schedule_.load(r);
+  const std::uint64_t n = r.u64("history size");
+  std::vector<EpochRecord> history;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    EpochRecord rec;
+    rec.epoch = static_cast<int>(r.u32("epoch"));
+    rec.lr_note = r.str("lr note");
+    for (double* v :
+         {&rec.lr, &rec.train_loss, &rec.train_accuracy, &rec.val_loss, &rec.val_accuracy,
+          &rec.test_loss, &rec.test_accuracy, &rec.seconds, &rec.images_per_second})
+      *v = r.f64("epoch record");
+    history.push_back(rec);
+  }
+  if (!r.done()) throw CheckpointError("checkpoint has unread bytes after its last section");
+  if (history.size() != static_cast<std::size_t>(completed))
+    throw CheckpointError("checkpoint history does not match its epoch count");
+  completed_ = completed;
+  steps_ = steps;
+  history_ = std::move(history);
+}
+
+}  // namespace lnslab::nn
