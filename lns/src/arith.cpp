@@ -55,19 +55,9 @@ code_t Format::div(code_t a, code_t b, Policy policy) const {
 }
 
 code_t Format::add(code_t a, code_t b, Policy policy, Rng* rng) const {
-  if (is_nan(a) || is_nan(b)) return nan();
-  if (a == 0) return b;
-  if (b == 0) return a;
-  int ka = exponent(a);
-  int kb = exponent(b);
-  if (ka < kb) {
-    std::swap(a, b);
-    std::swap(ka, kb);
-  }
-  const int d = ka - kb;
-  const bool same_sign = ((a ^ b) & sign_bit_) == 0;
-  if (!same_sign && d == 0) return zero();  // x - x is exactly zero
-  return add_rounded(is_negative(a), ka, d, same_sign, policy, rng);
+  const AddOperands o = prepare_add(a, b);
+  if (o.done) return o.result;
+  return add_rounded(o.negative, o.k_large, o.d, o.same_sign, policy, rng);
 }
 
 code_t Format::add_rounded(bool negative, int k_large, int d, bool same_sign, Policy policy,

@@ -78,7 +78,8 @@ Datapath parse_datapath(std::string_view text) {
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     if (comma != std::string_view::npos && rest.empty()) fail(text, "trailing ','");
     const std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos) fail(text, "expected KEY=VALUE, got '" + std::string(item) + "'");
+    if (eq == std::string_view::npos)
+      fail(text, "expected KEY=VALUE, got '" + std::string(item) + "'");
     const std::string_view key = item.substr(0, eq);
     const std::string_view value = item.substr(eq + 1);
     if (!has_widths) fail(text, std::string(name) + " takes no parameters");

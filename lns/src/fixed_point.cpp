@@ -62,8 +62,7 @@ ShiftRemainderTable::ShiftRemainderTable(int gamma, int table_bits)
     throw std::invalid_argument("ShiftRemainderTable: table_bits must be in 0..61");
   constant_.resize(static_cast<std::size_t>(gamma));
   for (int r = 0; r < gamma; ++r) {
-    const long double v =
-        std::exp2(static_cast<long double>(r) / static_cast<long double>(gamma));
+    const long double v = std::exp2(static_cast<long double>(r) / static_cast<long double>(gamma));
     constant_[static_cast<std::size_t>(r)] = to_fixed(v, table_bits);
   }
 }

@@ -15,20 +15,28 @@ long double ideal(const Format& f, Op op, code_t a, code_t b) {
   const long double x = f.decode_ld(a);
   const long double y = f.decode_ld(b);
   switch (op) {
-    case Op::add: return x + y;
-    case Op::sub: return x - y;
-    case Op::mul: return x * y;
-    case Op::div: return y == 0.0L ? NAN : x / y;
+    case Op::add:
+      return x + y;
+    case Op::sub:
+      return x - y;
+    case Op::mul:
+      return x * y;
+    case Op::div:
+      return y == 0.0L ? NAN : x / y;
   }
   return NAN;
 }
 
 code_t apply(const Format& f, Op op, code_t a, code_t b, Policy p) {
   switch (op) {
-    case Op::add: return f.add(a, b, p);
-    case Op::sub: return f.sub(a, b, p);
-    case Op::mul: return f.mul(a, b, p);
-    case Op::div: return f.div(a, b, p);
+    case Op::add:
+      return f.add(a, b, p);
+    case Op::sub:
+      return f.sub(a, b, p);
+    case Op::mul:
+      return f.mul(a, b, p);
+    case Op::div:
+      return f.div(a, b, p);
   }
   return f.nan();
 }
@@ -157,7 +165,8 @@ TEST_CASE("stochastic add is unbiased in value", "[arith][stochastic]") {
     long double sum = 0.0L;
     for (int i = 0; i < n; ++i) sum += f.decode_ld(f.add(p[0], p[1], sr, &rng));
     INFO("v = " << static_cast<double>(v));
-    CHECK(std::fabs(static_cast<double>(sum / n - v)) < 5.0 * static_cast<double>(gap) / (2.0 * std::sqrt(double(n))));
+    CHECK(std::fabs(static_cast<double>(sum / n - v)) <
+          5.0 * static_cast<double>(gap) / (2.0 * std::sqrt(double(n))));
   }
   CHECK_THROWS(f.add(pairs[0][0], pairs[0][1], sr, nullptr));
 }

@@ -43,7 +43,8 @@ TEST_CASE("every code of every format of 3..12 bits survives decode then encode"
       // toward_zero keeps the code when the double is not below the true value b^(k - bias),
       // else (the double was rounded down) it is the code below.
       const double d = f.decode(code);
-      const bool rounded_down = std::fabs(static_cast<long double>(d)) < std::fabs(f.decode_ld(code));
+      const bool rounded_down =
+          std::fabs(static_cast<long double>(d)) < std::fabs(f.decode_ld(code));
       const code_t expected =
           code == 0 || !rounded_down
               ? code
@@ -57,8 +58,8 @@ TEST_CASE("neighbours of every midpoint round to the two sides", "[encode]") {
   for (const Format& f : formats_3_to_12()) {
     INFO(f.spec());
     for (int k = 1; k < f.kmax(); ++k) {
-      const long double mid = std::sqrt(f.decode_ld(f.make(false, k)) *
-                                        f.decode_ld(f.make(false, k + 1)));
+      const long double mid =
+          std::sqrt(f.decode_ld(f.make(false, k)) * f.decode_ld(f.make(false, k + 1)));
       const double below = std::nextafter(static_cast<double>(mid), 0.0);
       const double above = std::nextafter(static_cast<double>(mid), 1e308);
       REQUIRE(f.encode(below) == f.make(false, k));

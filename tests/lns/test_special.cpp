@@ -70,7 +70,9 @@ TEST_CASE("sqrt and pow follow the rounding rule, ties to even", "[special]") {
       if (twice % 2 != 0 && expected_k % 2 != 0) ++expected_k;
       if (x != 0) CHECK(f.sqrt(x) == f.finish(false, expected_k, Underflow::flush));
       CHECK(f.sqrt(x, Policy{Rounding::toward_zero}) ==
-            (x == 0 ? 0 : f.finish(false, static_cast<long>(std::floor(twice / 2.0)), Underflow::flush)));
+            (x == 0
+                 ? 0
+                 : f.finish(false, static_cast<long>(std::floor(twice / 2.0)), Underflow::flush)));
       for (int n = -3; n <= 3; ++n) {
         if (x == 0) continue;
         const long double v = std::pow(f.decode_ld(x), n);

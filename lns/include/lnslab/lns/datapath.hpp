@@ -14,7 +14,8 @@
 //   integer 2^(q + F) is added to bin r (a W-bit saturating accumulator; contributions with
 //   q + F < 0 are dropped: F sets the smallest bin LSB). After the vector, each bin sum S_r is
 //   multiplied by C_r = round(2^(r/gamma) * 2^F) and the products are summed exactly (128-bit);
-//   the total is rounded (nearest, ties to even) from 2F to F fractional bits. Result: total * 2^-F.
+//   the total is rounded (nearest, ties to even) from 2F to F fractional bits. Result: total *
+//   2^-F.
 // - bins_mitchell (base 2^(1/gamma), gamma a power of two, 0 < low_bits < log2(gamma)): r splits
 //   into r_hi = r >> low_bits and r_lo = r mod 2^low_bits; the low bits are approximated linearly
 //   (Mitchell): bin r_hi receives the signed floor(2^(q + F) * (1 + r_lo / gamma)) (dropped when

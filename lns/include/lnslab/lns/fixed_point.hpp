@@ -57,12 +57,14 @@ class ProductFixedTable {
   /// Throws std::invalid_argument when the bases differ.
   ProductFixedTable(const Format& fa, const Format& fb, int frac_bits);
   int frac_bits() const { return frac_bits_; }
-  int min_exponent() const { return 2 - bias_sum_; }           ///< e of the two smallest codes
-  int max_exponent() const { return kmax_sum_ - bias_sum_; }   ///< e of the two largest codes
+  int min_exponent() const { return 2 - bias_sum_; }          ///< e of the two smallest codes
+  int max_exponent() const { return kmax_sum_ - bias_sum_; }  ///< e of the two largest codes
   /// round(b^e * 2^F) for e in [min_exponent(), max_exponent()].
   std::int64_t at_exponent(int e) const { return by_sum_[static_cast<std::size_t>(e + bias_sum_)]; }
   /// The same entry indexed by ka + kb (2..Ka+Kb); index 0 and 1 hold 0.
-  std::int64_t at_sum(int ka_plus_kb) const { return by_sum_[static_cast<std::size_t>(ka_plus_kb)]; }
+  std::int64_t at_sum(int ka_plus_kb) const {
+    return by_sum_[static_cast<std::size_t>(ka_plus_kb)];
+  }
   /// Signed fixed-point product; 0 when either code is zero or NaN (callers test NaN).
   std::int64_t operator()(code_t a, code_t b) const {
     const int ka = a & a_mask_;

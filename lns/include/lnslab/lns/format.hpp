@@ -134,6 +134,40 @@ class Format {
     return make(negative, static_cast<int>(k));
   }
 
+  /// The part of an addition every adder shares: special values, ordering by magnitude.
+  /// When `done`, `result` is the answer (NaN, a zero operand, or x - x = 0); otherwise the sum is
+  /// (-1)^negative * b^(k_large - bias) * (1 +- b^-d), + when same_sign.
+  struct AddOperands {
+    bool done = false;
+    code_t result = 0;
+    bool negative = false;
+    int k_large = 0;
+    int d = 0;
+    bool same_sign = true;
+  };
+  AddOperands prepare_add(code_t a, code_t b) const {
+    AddOperands o;
+    if (is_nan(a) || is_nan(b)) return {true, nan()};
+    if (a == 0) return {true, b};
+    if (b == 0) return {true, a};
+    int ka = exponent(a);
+    int kb = exponent(b);
+    if (ka < kb) {
+      const code_t t = a;
+      a = b;
+      b = t;
+      const int tk = ka;
+      ka = kb;
+      kb = tk;
+    }
+    o.d = ka - kb;
+    o.same_sign = ((a ^ b) & sign_bit_) == 0;
+    if (!o.same_sign && o.d == 0) return {true, zero()};  // x - x is exactly zero
+    o.negative = (a & sign_bit_) != 0;
+    o.k_large = ka;
+    return o;
+  }
+
   const detail::Tables& tables() const { return *tables_; }
 
   friend bool operator==(const Format& a, const Format& b);

@@ -1,0 +1,33 @@
+#pragma once
+// Output of `lnslab train`: the progress display and the files written into --out
+// (metrics.csv, run.json, checkpoint.lnsck).
+#include <filesystem>
+#include <string>
+
+#include "lnslab/nn/trainer.hpp"
+
+namespace lnslab::cli {
+
+/// Progress bar per epoch (loss, accuracy, images/s, ETA) on a terminal, plain lines otherwise.
+class TrainProgress {
+ public:
+  TrainProgress(int epochs, bool terminal) : epochs_(epochs), terminal_(terminal) {}
+  void batch(const nn::BatchProgress& p);
+  void epoch(const nn::EpochRecord& r);
+
+ private:
+  int epochs_;
+  bool terminal_;
+  double last_shown_ = -1.0;
+};
+
+/// metrics.csv: one row per epoch (epoch, lr, train loss, train accuracy, test loss, test
+/// accuracy, seconds; validation columns when a validation split is used).
+std::string train_metrics_csv(const nn::Trainer& trainer);
+/// run.json: every setting, the seed, provenance, per-epoch records, final test accuracy.
+std::string train_run_json(const nn::Trainer& trainer, double wall_seconds);
+/// Writes the three files of --out atomically (creating the directory).
+void train_write_outputs(const std::filesystem::path& dir, const nn::Trainer& trainer,
+                         double wall_seconds);
+
+}  // namespace lnslab::cli

@@ -1,0 +1,255 @@
+// Portable and AVX2 versions of the inner GEMM kernels (gemm_simd.hpp). The AVX2 versions are
+// compiled with a target attribute and chosen at run time (__builtin_cpu_supports), so the
+// library runs on any x86-64 (and builds on other architectures with the portable path only).
+#include "gemm_simd.hpp"
+
+#include <atomic>
+
+#include "lnslab/lns/kernels/gemm.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LNSLAB_HAVE_AVX2_KERNELS 1
+#include <immintrin.h>
+#else
+#define LNSLAB_HAVE_AVX2_KERNELS 0
+#endif
+
+namespace lnslab::lns {
+namespace {
+std::atomic<bool> force_portable{false};
+}
+
+void set_kernel_isa(KernelIsa isa) { force_portable.store(isa == KernelIsa::portable); }
+
+bool kernel_avx2_active() { return kernels_detail::avx2_active(); }
+
+namespace kernels_detail {
+
+bool avx2_active() {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  static const bool cpu = __builtin_cpu_supports("avx2") != 0;
+  return cpu && !force_portable.load(std::memory_order_relaxed);
+#else
+  return false;
+#endif
+}
+
+namespace {
+
+// ---- portable ----------------------------------------------------------------------------
+
+template <typename T, typename Acc>
+void sum_portable(const T* table, const IndexGemm& g, int i0, int i1, int j0, int j1, Acc* out) {
+  constexpr int block = 64;
+  Acc acc[block];
+  for (int jb = j0; jb < j1; jb += block) {
+    const int width = j1 - jb < block ? j1 - jb : block;
+    for (int i = i0; i < i1; ++i) {
+      for (int j = 0; j < width; ++j) acc[j] = Acc{0};
+      const std::int32_t* arow = g.ia + static_cast<std::ptrdiff_t>(i) * g.k;
+      for (int k = 0; k < g.k; ++k) {
+        const T* t = table + arow[k];
+        const std::int32_t* brow = g.ib + static_cast<std::ptrdiff_t>(k) * g.n + jb;
+        for (int j = 0; j < width; ++j) acc[j] += static_cast<Acc>(t[brow[j]]);
+      }
+      Acc* o = out + static_cast<std::ptrdiff_t>(i) * g.n + jb;
+      for (int j = 0; j < width; ++j) o[j] = acc[j];
+    }
+  }
+}
+
+void mixed_portable(const float* a, const float* b, int kdim, int n, int i0, int i1, float* out) {
+  for (int i = i0; i < i1; ++i) {
+    float* o = out + static_cast<std::ptrdiff_t>(i) * n;
+    for (int j = 0; j < n; ++j) o[j] = 0.0f;
+    for (int k = 0; k < kdim; ++k) {
+      const float x = a[static_cast<std::ptrdiff_t>(i) * kdim + k];
+      const float* brow = b + static_cast<std::ptrdiff_t>(k) * n;
+      for (int j = 0; j < n; ++j) {
+        const float p = x * brow[j];
+        o[j] = o[j] + p;
+      }
+    }
+  }
+}
+
+#if LNSLAB_HAVE_AVX2_KERNELS
+#define LNSLAB_AVX2 __attribute__((target("avx2")))
+
+// 4 rows x 16 columns of int32 sums per block; one gather per 8 products.
+template <int Rows>
+LNSLAB_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i, int j,
+                           std::int64_t* out) {
+  __m256i acc[Rows][2];
+  for (int r = 0; r < Rows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  const std::int32_t* arow = g.ia + static_cast<std::ptrdiff_t>(i) * g.k;
+  const std::int32_t* bcol = g.ib + j;
+  for (int k = 0; k < g.k; ++k) {
+    const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bcol));
+    const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bcol + 8));
+    bcol += g.n;
+    for (int r = 0; r < Rows; ++r) {
+      const __m256i av = _mm256_set1_epi32(arow[static_cast<std::ptrdiff_t>(r) * g.k + k]);
+      acc[r][0] = _mm256_add_epi32(
+          acc[r][0], _mm256_i32gather_epi32(table, _mm256_add_epi32(av, b0), 4));
+      acc[r][1] = _mm256_add_epi32(
+          acc[r][1], _mm256_i32gather_epi32(table, _mm256_add_epi32(av, b1), 4));
+    }
+  }
+  for (int r = 0; r < Rows; ++r) {
+    std::int64_t* o = out + static_cast<std::ptrdiff_t>(i + r) * g.n + j;
+    for (int h = 0; h < 2; ++h) {
+      const __m256i lo = _mm256_cvtepi32_epi64(_mm256_castsi256_si128(acc[r][h]));
+      const __m256i hi = _mm256_cvtepi32_epi64(_mm256_extracti128_si256(acc[r][h], 1));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 8 * h), lo);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 8 * h + 4), hi);
+    }
+  }
+}
+
+// 4 rows x 8 columns of int64 (or double) sums per block; one gather per 4 products.
+template <int Rows, bool Double>
+LNSLAB_AVX2 void block_64(const void* table, const IndexGemm& g, int i, int j, void* out) {
+  __m256i acc[Rows][2];
+  __m256d accd[Rows][2];
+  for (int r = 0; r < Rows; ++r) {
+    acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+    accd[r][0] = accd[r][1] = _mm256_setzero_pd();
+  }
+  const std::int32_t* arow = g.ia + static_cast<std::ptrdiff_t>(i) * g.k;
+  const std::int32_t* bcol = g.ib + j;
+  for (int k = 0; k < g.k; ++k) {
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bcol));
+    bcol += g.n;
+    for (int r = 0; r < Rows; ++r) {
+      const __m256i idx =
+          _mm256_add_epi32(_mm256_set1_epi32(arow[static_cast<std::ptrdiff_t>(r) * g.k + k]), b);
+      const __m128i lo = _mm256_castsi256_si128(idx);
+      const __m128i hi = _mm256_extracti128_si256(idx, 1);
+      if constexpr (Double) {
+        const double* t = static_cast<const double*>(table);
+        accd[r][0] = _mm256_add_pd(accd[r][0], _mm256_i32gather_pd(t, lo, 8));
+        accd[r][1] = _mm256_add_pd(accd[r][1], _mm256_i32gather_pd(t, hi, 8));
+      } else {
+        const auto* t = static_cast<const long long*>(table);
+        acc[r][0] = _mm256_add_epi64(acc[r][0], _mm256_i32gather_epi64(t, lo, 8));
+        acc[r][1] = _mm256_add_epi64(acc[r][1], _mm256_i32gather_epi64(t, hi, 8));
+      }
+    }
+  }
+  for (int r = 0; r < Rows; ++r) {
+    const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(i + r) * g.n + j;
+    if constexpr (Double) {
+      double* o = static_cast<double*>(out) + at;
+      _mm256_storeu_pd(o, accd[r][0]);
+      _mm256_storeu_pd(o + 4, accd[r][1]);
+    } else {
+      std::int64_t* o = static_cast<std::int64_t*>(out) + at;
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), acc[r][0]);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 4), acc[r][1]);
+    }
+  }
+}
+
+// Runs Block over [i0,i1) x [j0, j0 + full columns), column panels outermost so that a panel of
+// ib stays in cache; the remaining columns go to the portable kernel.
+template <int Width, typename Full, typename One, typename Rest>
+LNSLAB_AVX2 void tile(int i0, int i1, int j0, int j1, Full full, One one, Rest rest) {
+  const int jfull = j0 + (j1 - j0) / Width * Width;
+  for (int j = j0; j < jfull; j += Width) {
+    int i = i0;
+    for (; i + 4 <= i1; i += 4) full(i, j);
+    for (; i < i1; ++i) one(i, j);
+  }
+  if (jfull < j1) rest(jfull);
+}
+
+LNSLAB_AVX2 void sum_i32_avx2(const std::int32_t* table, const IndexGemm& g, int i0, int i1,
+                              int j0, int j1, std::int64_t* out) {
+  tile<16>(
+      i0, i1, j0, j1, [&](int i, int j) { block_i32<4>(table, g, i, j, out); },
+      [&](int i, int j) { block_i32<1>(table, g, i, j, out); },
+      [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
+}
+
+LNSLAB_AVX2 void sum_i64_avx2(const std::int64_t* table, const IndexGemm& g, int i0, int i1,
+                              int j0, int j1, std::int64_t* out) {
+  tile<8>(
+      i0, i1, j0, j1, [&](int i, int j) { block_64<4, false>(table, g, i, j, out); },
+      [&](int i, int j) { block_64<1, false>(table, g, i, j, out); },
+      [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
+}
+
+LNSLAB_AVX2 void sum_f64_avx2(const double* table, const IndexGemm& g, int i0, int i1, int j0,
+                              int j1, double* out) {
+  tile<8>(
+      i0, i1, j0, j1, [&](int i, int j) { block_64<4, true>(table, g, i, j, out); },
+      [&](int i, int j) { block_64<1, true>(table, g, i, j, out); },
+      [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
+}
+
+// Separate multiply and add (no FMA: the target does not enable it).
+LNSLAB_AVX2 void mixed_avx2(const float* a, const float* b, int kdim, int n, int i0, int i1,
+                            float* out) {
+  const int nfull = n / 32 * 32;
+  for (int i = i0; i < i1; ++i) {
+    float* o = out + static_cast<std::ptrdiff_t>(i) * n;
+    const float* arow = a + static_cast<std::ptrdiff_t>(i) * kdim;
+    for (int j = 0; j < nfull; j += 32) {
+      __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),
+                       _mm256_setzero_ps()};
+      for (int k = 0; k < kdim; ++k) {
+        const __m256 x = _mm256_set1_ps(arow[k]);
+        const float* brow = b + static_cast<std::ptrdiff_t>(k) * n + j;
+        for (int h = 0; h < 4; ++h)
+          acc[h] = _mm256_add_ps(acc[h], _mm256_mul_ps(x, _mm256_loadu_ps(brow + 8 * h)));
+      }
+      for (int h = 0; h < 4; ++h) _mm256_storeu_ps(o + j + 8 * h, acc[h]);
+    }
+    for (int j = nfull; j < n; ++j) {
+      float s = 0.0f;
+      for (int k = 0; k < kdim; ++k) {
+        const float p = arow[k] * b[static_cast<std::ptrdiff_t>(k) * n + j];
+        s = s + p;
+      }
+      o[j] = s;
+    }
+  }
+}
+#endif
+
+}  // namespace
+
+void sum_i32(const std::int32_t* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
+             std::int64_t* out) {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  if (avx2_active()) return sum_i32_avx2(table, g, i0, i1, j0, j1, out);
+#endif
+  sum_portable(table, g, i0, i1, j0, j1, out);
+}
+
+void sum_i64(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
+             std::int64_t* out) {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  if (avx2_active()) return sum_i64_avx2(table, g, i0, i1, j0, j1, out);
+#endif
+  sum_portable(table, g, i0, i1, j0, j1, out);
+}
+
+void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
+             double* out) {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  if (avx2_active()) return sum_f64_avx2(table, g, i0, i1, j0, j1, out);
+#endif
+  sum_portable(table, g, i0, i1, j0, j1, out);
+}
+
+void mixed_f32(const float* a, const float* b, int k, int n, int i0, int i1, float* out) {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  if (avx2_active()) return mixed_avx2(a, b, k, n, i0, i1, out);
+#endif
+  mixed_portable(a, b, k, n, i0, i1, out);
+}
+
+}  // namespace kernels_detail
+}  // namespace lnslab::lns
