@@ -76,6 +76,19 @@ void mixed_portable(const float* a, const float* b, int kdim, int n, int i0, int
 #if LNSLAB_HAVE_AVX2_KERNELS
 #define LNSLAB_AVX2 __attribute__((target("avx2")))
 
+// Gathers through the masked intrinsics with an explicit zero source: the same instruction, and
+// it avoids GCC 12's false "may be used uninitialized" on the unmasked intrinsics.
+LNSLAB_AVX2 inline __m256i gather32(const std::int32_t* t, __m256i idx) {
+  return _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), t, idx, _mm256_set1_epi32(-1), 4);
+}
+LNSLAB_AVX2 inline __m256i gather64(const long long* t, __m128i idx) {
+  return _mm256_mask_i32gather_epi64(_mm256_setzero_si256(), t, idx, _mm256_set1_epi64x(-1), 8);
+}
+LNSLAB_AVX2 inline __m256d gather_pd(const double* t, __m128i idx) {
+  return _mm256_mask_i32gather_pd(_mm256_setzero_pd(), t, idx,
+                                  _mm256_castsi256_pd(_mm256_set1_epi64x(-1)), 8);
+}
+
 // 4 rows x 16 columns of int32 sums per block; one gather per 8 products.
 template <int Rows>
 LNSLAB_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i, int j,
@@ -91,9 +104,9 @@ LNSLAB_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i,
     for (int r = 0; r < Rows; ++r) {
       const __m256i av = _mm256_set1_epi32(arow[static_cast<std::ptrdiff_t>(r) * g.k + k]);
       acc[r][0] = _mm256_add_epi32(
-          acc[r][0], _mm256_i32gather_epi32(table, _mm256_add_epi32(av, b0), 4));
+          acc[r][0], gather32(table, _mm256_add_epi32(av, b0)));
       acc[r][1] = _mm256_add_epi32(
-          acc[r][1], _mm256_i32gather_epi32(table, _mm256_add_epi32(av, b1), 4));
+          acc[r][1], gather32(table, _mm256_add_epi32(av, b1)));
     }
   }
   for (int r = 0; r < Rows; ++r) {
@@ -128,12 +141,12 @@ LNSLAB_AVX2 void block_64(const void* table, const IndexGemm& g, int i, int j, v
       const __m128i hi = _mm256_extracti128_si256(idx, 1);
       if constexpr (Double) {
         const double* t = static_cast<const double*>(table);
-        accd[r][0] = _mm256_add_pd(accd[r][0], _mm256_i32gather_pd(t, lo, 8));
-        accd[r][1] = _mm256_add_pd(accd[r][1], _mm256_i32gather_pd(t, hi, 8));
+        accd[r][0] = _mm256_add_pd(accd[r][0], gather_pd(t, lo));
+        accd[r][1] = _mm256_add_pd(accd[r][1], gather_pd(t, hi));
       } else {
         const auto* t = static_cast<const long long*>(table);
-        acc[r][0] = _mm256_add_epi64(acc[r][0], _mm256_i32gather_epi64(t, lo, 8));
-        acc[r][1] = _mm256_add_epi64(acc[r][1], _mm256_i32gather_epi64(t, hi, 8));
+        acc[r][0] = _mm256_add_epi64(acc[r][0], gather64(t, lo));
+        acc[r][1] = _mm256_add_epi64(acc[r][1], gather64(t, hi));
       }
     }
   }

@@ -4,6 +4,7 @@
 // bit, whatever the thread count.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "lnslab/lns/datapath.hpp"
 #include "lnslab/lns/format.hpp"
@@ -40,5 +41,73 @@ void gemm_reference(const Format& fa, CodeMatrix a, const Format& fb, CodeMatrix
                     const Datapath& dp, const Format& out, double* c, GemmCounts* counts = nullptr);
 void gemm(const Format& fa, CodeMatrix a, const Format& fb, CodeMatrix b, const Datapath& dp,
           const Format& out, double* c, GemmCounts* counts = nullptr, int threads = 1);
+
+/// A prepared GEMM: the tables of one (fa, fb, datapath, out) combination, built once and reused
+/// by every call (gemm() builds one per call). Immutable after construction; share it between
+/// threads freely. Same semantics and bit-identical results as gemm_reference.
+///
+/// How the fast path works (docs/datapaths.md): codes become int32 table indices (zero and NaN
+/// map to a region of zero entries), so every product is one read of a signed table over
+/// (sign, ka + kb). When the bound K * max|entry| shows that no partial sum can saturate
+/// (checked per call from the largest exponents present), products are summed exactly in int32
+/// or int64 lanes in any order (AVX2 gathers when the CPU has them); otherwise, and whenever
+/// saturations or bins_touched must be counted, a sequential per-output loop with the datapath's
+/// saturation after every add runs instead. `exact` sums doubles in k order per output, vectorised
+/// over output columns; `logadd` runs the LNS adder sequentially per output.
+class GemmPlan {
+ public:
+  GemmPlan(const Format& fa, const Format& fb, const Datapath& dp, const Format& out);
+  /// C[M x N] (row-major, ldc = N) = A * B, as gemm(). threads >= 1; results do not depend on it.
+  void run(CodeMatrix a, CodeMatrix b, double* c, GemmCounts* counts = nullptr,
+           int threads = 1) const;
+  /// Dot product of n codes a[i * stride_a] and b[i * stride_b] (a 1 x n times n x 1 GEMM).
+  double dot(const code_t* a, const code_t* b, std::size_t n, GemmCounts* counts = nullptr,
+             std::ptrdiff_t stride_a = 1, std::ptrdiff_t stride_b = 1) const;
+  const Datapath& datapath() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
+/// Dot products: the reference (gemm_reference with M = N = 1) and the fast one (bit-identical).
+double dot_reference(const Format& fa, const code_t* a, const Format& fb, const code_t* b,
+                     std::size_t n, const Datapath& dp, const Format& out,
+                     GemmCounts* counts = nullptr);
+double dot(const Format& fa, const code_t* a, const Format& fb, const code_t* b, std::size_t n,
+           const Datapath& dp, const Format& out, GemmCounts* counts = nullptr);
+
+/// Which SIMD level the fast kernels use: the best the CPU offers (AVX2 when
+/// __builtin_cpu_supports says so), or the portable C++ path. A process-wide switch for tests and
+/// benchmarks; results are bit-identical either way.
+enum class KernelIsa { best, portable };
+void set_kernel_isa(KernelIsa isa);
+/// True when the AVX2 kernels are in use (CPU support and not forced portable).
+bool kernel_avx2_active();
+
+// ---- mixed operands: LNS codes times floats (weight-only training) --------------------------
+
+/// A read-only float matrix: element (i, j) is data[i * row_stride + j * col_stride].
+struct FloatMatrix {
+  const float* data = nullptr;
+  int rows = 0;
+  int cols = 0;
+  std::ptrdiff_t row_stride = 0;
+  std::ptrdiff_t col_stride = 0;
+  static FloatMatrix row_major(const float* d, int r, int c) { return {d, r, c, c, 1}; }
+  static FloatMatrix col_major(const float* d, int r, int c) { return {d, r, c, 1, r}; }
+};
+
+/// C[M x N] (row-major floats, ldc = N) = decode(A) * B with A codes of `fa` (decoded to float,
+/// Format::decode_float; NaN codes give NaN) and B floats, or A floats times decode(B). Each
+/// output is the float sum over k in increasing order of the float products, c = c + a * b with a
+/// separate rounding for the multiply and the add (no fused multiply-add), starting from +0. The
+/// fast versions vectorise over output columns and split rows between threads, so they equal the
+/// references bit for bit. Per-tensor scales are the caller's.
+void gemm_mixed_reference(const Format& fa, CodeMatrix a, FloatMatrix b, float* c);
+void gemm_mixed(const Format& fa, CodeMatrix a, FloatMatrix b, float* c, int threads = 1);
+void gemm_mixed_reference(FloatMatrix a, const Format& fb, CodeMatrix b, float* c);
+void gemm_mixed(FloatMatrix a, const Format& fb, CodeMatrix b, float* c, int threads = 1);
 
 }  // namespace lnslab::lns
