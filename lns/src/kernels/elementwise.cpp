@@ -1,0 +1,411 @@
+// Elementwise kernels (elementwise.hpp). Each fast kernel is a branch-free per-element function
+// object; the loop around it is compiled twice, for the portable target and with
+// __attribute__((target("avx2"))), and chosen at run time. The per-element functions restate the
+// scalar rules of arith.cpp / convert.cpp with the same tables, and the tests compare them with
+// the scalar Format operations over every code pair.
+#include "lnslab/lns/kernels/elementwise.hpp"
+
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gemm_simd.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LNSLAB_EW_AVX2 1
+#define LNSLAB_AVX2_TARGET __attribute__((target("avx2")))
+#else
+#define LNSLAB_EW_AVX2 0
+#define LNSLAB_AVX2_TARGET
+#endif
+#define LNSLAB_INLINE inline __attribute__((always_inline))
+
+namespace lnslab::lns {
+namespace {
+
+template <typename T>
+void check_storage(const Format& f, const char* what) {
+  if (f.bits() > static_cast<int>(8 * sizeof(T)))
+    throw std::invalid_argument(std::string("lns::") + what + ": format " + f.spec() +
+                                " does not fit " + std::to_string(8 * sizeof(T)) + "-bit storage");
+}
+
+void check_sizes(std::size_t a, std::size_t b, const char* what) {
+  if (a != b)
+    throw std::invalid_argument(std::string("lns::") + what + ": spans of different lengths (" +
+                                std::to_string(a) + " and " + std::to_string(b) + ")");
+}
+
+// The range rule on an integer exponent (Format::finish), branch-free.
+struct Finish {
+  int kmax;
+  int low;  // 0 (flush) or 1 (clamp)
+  int sign_bit;
+  LNSLAB_INLINE int operator()(int k, int sign) const {
+    int r = k > kmax ? kmax : k;
+    r = r < 1 ? low : r;
+    return r == 0 ? 0 : (r | sign);
+  }
+};
+
+struct Common {
+  int k_mask, sign_bit, nan;
+  Finish finish;
+  Common(const Format& f, Underflow u)
+      : k_mask(f.kmax()),
+        sign_bit(f.kmax() + 1),
+        nan(f.kmax() + 1),
+        finish{f.kmax(), u == Underflow::clamp ? 1 : 0, f.kmax() + 1} {}
+};
+
+template <typename T>
+struct MulOp {
+  Common c;
+  int bias;  // +bias for div, -bias for mul
+  bool divide;
+  LNSLAB_INLINE T operator()(T a, T b) const {
+    const int ka = a & c.k_mask;
+    const int kb = b & c.k_mask;
+    const int k = divide ? ka - kb + bias : ka + kb - bias;
+    int r = c.finish(k, (a ^ b) & c.sign_bit);
+    r = ka == 0 ? 0 : r;                     // zero numerator / factor
+    r = (!divide && kb == 0) ? 0 : r;        // zero factor
+    const bool nan = a == c.nan || b == c.nan || (divide && b == 0);
+    return static_cast<T>(nan ? c.nan : r);
+  }
+};
+
+template <typename T>
+struct AddOp {
+  Common c;
+  const std::int32_t* offsets;  // [0, K]: sum offset by d; [K+1, 2K+1]: difference offset by d
+  int flip;                     // sign_bit for sub (b negated), else 0
+  LNSLAB_INLINE T operator()(T a, T b0) const {
+    const int kb = b0 & c.k_mask;
+    const int b = kb == 0 ? b0 : (b0 ^ flip);  // neg leaves zero and NaN alone
+    const int ka = a & c.k_mask;
+    const bool swap = kb > ka;
+    const int big = swap ? b : a;
+    const int kbig = swap ? kb : ka;
+    const int d = swap ? kb - ka : ka - kb;
+    const bool same = ((a ^ b) & c.sign_bit) == 0;
+    const int off = offsets[d + (same ? 0 : c.k_mask + 1)];
+    int r = c.finish(kbig + off, big & c.sign_bit);
+    r = (!same && d == 0) ? 0 : r;
+    r = kb == 0 ? a : r;
+    r = ka == 0 ? b : r;
+    const bool nan = a == c.nan || b0 == c.nan;
+    return static_cast<T>(nan ? c.nan : r);
+  }
+};
+
+template <typename T, typename Op>
+LNSLAB_INLINE void binary_loop(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = op(a[i], b[i]);
+}
+template <typename T, typename Op>
+void binary_portable(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
+  binary_loop(a, b, out, n, op);
+}
+template <typename T, typename Op>
+LNSLAB_AVX2_TARGET void binary_avx2(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
+  binary_loop(a, b, out, n, op);
+}
+template <typename T, typename Op>
+void binary(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
+#if LNSLAB_EW_AVX2
+  if (kernels_detail::avx2_active()) return binary_avx2(a, b, out, n, op);
+#endif
+  binary_portable(a, b, out, n, op);
+}
+
+template <typename In, typename Out, typename Op>
+LNSLAB_INLINE void unary_loop(const In* a, Out* out, std::size_t n, const Op& op) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = op(a[i]);
+}
+template <typename In, typename Out, typename Op>
+void unary_portable(const In* a, Out* out, std::size_t n, const Op& op) {
+  unary_loop(a, out, n, op);
+}
+template <typename In, typename Out, typename Op>
+LNSLAB_AVX2_TARGET void unary_avx2(const In* a, Out* out, std::size_t n, const Op& op) {
+  unary_loop(a, out, n, op);
+}
+template <typename In, typename Out, typename Op>
+void unary(const In* a, Out* out, std::size_t n, const Op& op) {
+#if LNSLAB_EW_AVX2
+  if (kernels_detail::avx2_active()) return unary_avx2(a, out, n, op);
+#endif
+  unary_portable(a, out, n, op);
+}
+
+// Offsets of the nearest / toward_zero adder for every d in [0, K], past-the-table values filled
+// in: sums at [0, K], differences at [K+1, 2K+1] ([K+1] is d = 0, handled as x - x = 0).
+std::vector<std::int32_t> add_offsets(const Format& f, Rounding rounding) {
+  const detail::Tables& t = f.tables();
+  const bool nearest = rounding == Rounding::nearest;
+  const auto& sum = nearest ? t.sum_nearest : t.sum_floor;
+  const auto& diff = nearest ? t.difference_nearest : t.difference_floor;
+  const int past_diff = nearest ? 0 : -1;
+  const int k = f.kmax();
+  std::vector<std::int32_t> v(static_cast<std::size_t>(2 * (k + 1)));
+  for (int d = 0; d <= k; ++d) {
+    v[static_cast<std::size_t>(d)] = static_cast<std::size_t>(d) < sum.size() ? sum[d] : 0;
+    v[static_cast<std::size_t>(k + 1 + d)] =
+        d == 0 ? 0 : (static_cast<std::size_t>(d) < diff.size() ? diff[d] : past_diff);
+  }
+  return v;
+}
+
+// Encoding of floats by comparing bit patterns: for a positive float a and a real threshold m,
+// a >= m exactly when a >= the smallest float not below m, and positive floats order like their
+// bit patterns. Thresholds are padded to a power of two with a pattern above every finite float.
+struct EncodeTable {
+  std::vector<std::uint32_t> threshold;
+  std::vector<std::uint8_t> exact;  // nearest: the midpoint is itself a float (ties possible)
+};
+
+std::uint32_t ceil_float_bits(long double m) {
+  float f = static_cast<float>(m);
+  if (static_cast<long double>(f) < m) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  return std::bit_cast<std::uint32_t>(f);
+}
+
+EncodeTable encode_table(const Format& f, Rounding rounding) {
+  const detail::Tables& t = f.tables();
+  const std::vector<long double>& src = rounding == Rounding::nearest ? t.midpoint_ld : t.power_ld;
+  EncodeTable e;
+  std::size_t size = 1;
+  while (size < src.size() + 1) size *= 2;
+  e.threshold.assign(size, 0xFFFFFFFFu);
+  e.exact.assign(size, 0);
+  for (std::size_t i = 0; i < src.size(); ++i) {
+    e.threshold[i] = ceil_float_bits(src[i]);
+    e.exact[i] = static_cast<long double>(std::bit_cast<float>(e.threshold[i])) == src[i];
+  }
+  return e;
+}
+
+template <typename T>
+struct EncodeOp {
+  const std::uint32_t* threshold;
+  const std::uint8_t* exact;
+  std::uint32_t size;  // power of two
+  bool nearest;
+  Common c;
+  LNSLAB_INLINE T operator()(float x) const {
+    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
+    const std::uint32_t mag = bits & 0x7FFFFFFFu;
+    const int sign = (bits >> 31) != 0 ? c.sign_bit : 0;
+    // count = number of thresholds <= mag (branch-free binary search)
+    std::uint32_t base = 0;
+    for (std::uint32_t n = size; n > 1;) {
+      const std::uint32_t half = n / 2;
+      base = threshold[base + half - 1] <= mag ? base + half : base;
+      n -= half;
+    }
+    int count = static_cast<int>(base + (threshold[base] <= mag ? 1u : 0u));
+    int k;
+    if (nearest) {
+      const bool tie = count > 0 && (count & 1) != 0 &&
+                       threshold[static_cast<std::uint32_t>(count - 1)] == mag &&
+                       exact[static_cast<std::uint32_t>(count - 1)] != 0;
+      k = tie ? count - 1 : count;
+    } else {
+      k = count - 1;
+    }
+    int r = c.finish(k, sign);
+    r = mag > 0x7F800000u ? c.nan : r;                      // NaN
+    r = mag == 0x7F800000u ? (c.k_mask | sign) : r;         // +-inf saturates
+    r = mag == 0 ? 0 : r;                                   // +-0
+    return static_cast<T>(r);
+  }
+};
+
+template <typename T>
+struct DecodeOp {
+  const float* power;  // power_f[0..K]
+  int k_mask, sign_bit;
+  LNSLAB_INLINE float operator()(T c) const {
+    const int k = c & k_mask;
+    const std::uint32_t m = std::bit_cast<std::uint32_t>(power[k]);
+    const std::uint32_t s = (c & sign_bit) != 0 ? 0x80000000u : 0u;
+    const float v = std::bit_cast<float>(m | s);
+    return k != 0 ? v : (c == 0 ? 0.0f : std::numeric_limits<float>::quiet_NaN());
+  }
+};
+
+}  // namespace
+
+template <CodeStorage T>
+void encode(const Format& f, std::span<const float> x, std::span<T> out, Policy policy, Rng* rng) {
+  check_storage<T>(f, "encode");
+  check_sizes(x.size(), out.size(), "encode");
+  if (policy.rounding == Rounding::stochastic) {
+    for (std::size_t i = 0; i < x.size(); ++i) out[i] = static_cast<T>(f.encode(x[i], policy, rng));
+    return;
+  }
+  const EncodeTable table = encode_table(f, policy.rounding);
+  const EncodeOp<T> op{table.threshold.data(), table.exact.data(),
+                       static_cast<std::uint32_t>(table.threshold.size()),
+                       policy.rounding == Rounding::nearest, Common(f, policy.underflow)};
+  unary(x.data(), out.data(), x.size(), op);
+}
+
+template <CodeStorage T>
+void encode(const Format& f, std::span<const double> x, std::span<T> out, Policy policy,
+            Rng* rng) {
+  check_storage<T>(f, "encode");
+  check_sizes(x.size(), out.size(), "encode");
+  for (std::size_t i = 0; i < x.size(); ++i) out[i] = static_cast<T>(f.encode(x[i], policy, rng));
+}
+
+template <CodeStorage T>
+void decode(const Format& f, std::span<const T> c, std::span<float> out) {
+  check_storage<T>(f, "decode");
+  check_sizes(c.size(), out.size(), "decode");
+  const DecodeOp<T> op{f.tables().power_f.data(), f.kmax(), f.kmax() + 1};
+  unary(c.data(), out.data(), c.size(), op);
+}
+
+template <CodeStorage T>
+void decode(const Format& f, std::span<const T> c, std::span<double> out) {
+  check_storage<T>(f, "decode");
+  check_sizes(c.size(), out.size(), "decode");
+  for (std::size_t i = 0; i < c.size(); ++i) out[i] = f.decode(c[i]);
+}
+
+template <CodeStorage T>
+void mul(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
+         Policy policy) {
+  check_storage<T>(f, "mul");
+  check_sizes(a.size(), b.size(), "mul");
+  check_sizes(a.size(), out.size(), "mul");
+  binary(a.data(), b.data(), out.data(), a.size(),
+         MulOp<T>{Common(f, policy.underflow), f.bias(), false});
+}
+
+template <CodeStorage T>
+void div(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
+         Policy policy) {
+  check_storage<T>(f, "div");
+  check_sizes(a.size(), b.size(), "div");
+  check_sizes(a.size(), out.size(), "div");
+  binary(a.data(), b.data(), out.data(), a.size(),
+         MulOp<T>{Common(f, policy.underflow), f.bias(), true});
+}
+
+namespace {
+template <CodeStorage T>
+void add_or_sub(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
+                Policy policy, Rng* rng, bool subtract) {
+  const char* what = subtract ? "sub" : "add";
+  check_storage<T>(f, what);
+  check_sizes(a.size(), b.size(), what);
+  check_sizes(a.size(), out.size(), what);
+  if (policy.rounding == Rounding::stochastic) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      out[i] = static_cast<T>(subtract ? f.sub(a[i], b[i], policy, rng)
+                                       : f.add(a[i], b[i], policy, rng));
+    return;
+  }
+  const std::vector<std::int32_t> offsets = add_offsets(f, policy.rounding);
+  binary(a.data(), b.data(), out.data(), a.size(),
+         AddOp<T>{Common(f, policy.underflow), offsets.data(), subtract ? f.kmax() + 1 : 0});
+}
+}  // namespace
+
+template <CodeStorage T>
+void add(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
+         Policy policy, Rng* rng) {
+  add_or_sub(f, a, b, out, policy, rng, false);
+}
+
+template <CodeStorage T>
+void sub(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
+         Policy policy, Rng* rng) {
+  add_or_sub(f, a, b, out, policy, rng, true);
+}
+
+template <CodeStorage T>
+void neg(const Format& f, std::span<const T> a, std::span<T> out) {
+  check_storage<T>(f, "neg");
+  check_sizes(a.size(), out.size(), "neg");
+  const int k_mask = f.kmax();
+  const int sign_bit = f.kmax() + 1;
+  unary(a.data(), out.data(), a.size(), [=](T c) __attribute__((always_inline)) {
+    return static_cast<T>((c & k_mask) == 0 ? c : (c ^ sign_bit));
+  });
+}
+
+template <CodeStorage T>
+void abs(const Format& f, std::span<const T> a, std::span<T> out) {
+  check_storage<T>(f, "abs");
+  check_sizes(a.size(), out.size(), "abs");
+  const int k_mask = f.kmax();
+  const int nan = f.kmax() + 1;
+  unary(a.data(), out.data(), a.size(),
+        [=](T c) __attribute__((always_inline)) { return static_cast<T>(c == nan ? c : (c & k_mask)); });
+}
+
+template <CodeStorage T>
+code_t sum(const Format& f, std::span<const T> a, Policy policy, Rng* rng) {
+  check_storage<T>(f, "sum");
+  code_t s = f.zero();
+  for (const T c : a) s = f.add(s, c, policy, rng);
+  return s;
+}
+
+template <CodeStorage T>
+code_t max(const Format& f, std::span<const T> a) {
+  check_storage<T>(f, "max");
+  if (a.empty()) return f.nan();
+  code_t m = a[0];
+  for (std::size_t i = 1; i < a.size(); ++i) m = f.max(m, a[i]);
+  return m;
+}
+
+template <CodeStorage T>
+code_t min(const Format& f, std::span<const T> a) {
+  check_storage<T>(f, "min");
+  if (a.empty()) return f.nan();
+  code_t m = a[0];
+  for (std::size_t i = 1; i < a.size(); ++i) m = f.min(m, a[i]);
+  return m;
+}
+
+template <CodeStorage T>
+double sum_decoded(const Format& f, std::span<const T> a) {
+  check_storage<T>(f, "sum_decoded");
+  double s = 0.0;
+  for (const T c : a) s += f.decode(c);
+  return s;
+}
+
+#define LNSLAB_INSTANTIATE(T)                                                                      \
+  template void encode<T>(const Format&, std::span<const float>, std::span<T>, Policy, Rng*);    \
+  template void encode<T>(const Format&, std::span<const double>, std::span<T>, Policy, Rng*);   \
+  template void decode<T>(const Format&, std::span<const T>, std::span<float>);                  \
+  template void decode<T>(const Format&, std::span<const T>, std::span<double>);                 \
+  template void mul<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
+                       Policy);                                                                  \
+  template void div<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
+                       Policy);                                                                  \
+  template void add<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
+                       Policy, Rng*);                                                            \
+  template void sub<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
+                       Policy, Rng*);                                                            \
+  template void neg<T>(const Format&, std::span<const T>, std::span<T>);                         \
+  template void abs<T>(const Format&, std::span<const T>, std::span<T>);                         \
+  template code_t sum<T>(const Format&, std::span<const T>, Policy, Rng*);                       \
+  template code_t max<T>(const Format&, std::span<const T>);                                     \
+  template code_t min<T>(const Format&, std::span<const T>);                                     \
+  template double sum_decoded<T>(const Format&, std::span<const T>);
+
+LNSLAB_INSTANTIATE(std::uint8_t)
+LNSLAB_INSTANTIATE(std::uint16_t)
+
+}  // namespace lnslab::lns
