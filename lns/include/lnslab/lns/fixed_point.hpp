@@ -12,9 +12,11 @@
 // so a gamma-entry table C_r = round(2^(r/gamma) * 2^P) and a shift by q give
 //   shifted(e, F) = round(C_r * 2^(q + F - P))   (a left shift, or a right shift rounding to
 //                                                 nearest, ties to even).
-// Relation to the direct table (tested exhaustively): with P = F it differs from the direct entry
-// by at most 2^(q-1) + 1/2 for q >= 0 and by at most 1 for q < 0; with enough guard bits
-// (P >= F + 24 for the formats we test) it equals the direct entry for every e.
+// Relation to the direct table (tested exhaustively for gamma 8, 16, 64): with P = F it differs
+// from the direct entry by at most 2^(q-1) + 1/2 for q >= 0 and by at most 1 for q < 0. With G
+// guard bits (P = F + G) it equals the direct entry for every e with q <= G (the shift is then a
+// rounding right shift of a table entry that has more bits than needed), and differs by at most
+// 2^(q-G-1) + 1/2 above that.
 #include <cstdint>
 #include <vector>
 
