@@ -14,7 +14,9 @@ S random_scalar(Rng& rng) {
   const Format& f = S::format();
   return S::from_code(f.make(rng.below(2) != 0, 1 + static_cast<int>(rng.below(f.kmax()))));
 }
-bool same(S a, S b) { return a.code() == b.code(); }
+bool same(S a, S b) {
+  return a.code() == b.code();
+}
 }  // namespace
 
 TEST_CASE("Eigen matrices of LNS scalars: sums and products follow the scalar rule", "[eigen]") {

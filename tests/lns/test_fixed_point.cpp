@@ -24,8 +24,8 @@ TEST_CASE("code and product fixed-point tables round b^e * 2^F to nearest", "[fi
       const ProductFixedTable p(f, f, frac);
       for (int ka = 1; ka <= f.kmax(); ka += 3)
         for (int kb = 1; kb <= f.kmax(); kb += 5) {
-          const long double exact = std::ldexp(
-              f.decode_ld(f.make(false, ka)) * f.decode_ld(f.make(false, kb)), frac);
+          const long double exact =
+              std::ldexp(f.decode_ld(f.make(false, ka)) * f.decode_ld(f.make(false, kb)), frac);
           const auto v = p(f.make(false, ka), f.make(true, kb));
           CHECK(std::fabs(static_cast<long double>(-v) - exact) <= 0.5L + exact * 1e-15L);
           CHECK(p.at_exponent(ka + kb - 2 * f.bias()) == -v);
@@ -38,9 +38,9 @@ TEST_CASE("code and product fixed-point tables round b^e * 2^F to nearest", "[fi
   CHECK(to_fixed(1.5L, 0) == 2);
   CHECK(to_fixed(1e30L, 10) == fixed_limit);
   CHECK(to_fixed(-1e30L, 10) == -fixed_limit);
-  CHECK_THROWS_AS(ProductFixedTable(Format::parse("lns8:eta0=0.016"),
-                                    Format::parse("lns8:gamma=8"), 8),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(
+      ProductFixedTable(Format::parse("lns8:eta0=0.016"), Format::parse("lns8:gamma=8"), 8),
+      std::invalid_argument);
 }
 
 TEST_CASE("shift-plus-remainder form relates to the direct table", "[fixed_point]") {
@@ -49,7 +49,7 @@ TEST_CASE("shift-plus-remainder form relates to the direct table", "[fixed_point
     const int gamma = *f.gamma();
     for (int frac : {0, 4, 12}) {
       const ProductFixedTable direct(f, f, frac);
-      const ShiftRemainderTable plain(gamma, frac);       // P = F: no guard bits
+      const ShiftRemainderTable plain(gamma, frac);         // P = F: no guard bits
       const ShiftRemainderTable guarded(gamma, frac + 24);  // P = F + 24
       int exact_plain = 0;
       for (int e = direct.min_exponent(); e <= direct.max_exponent(); ++e) {

@@ -117,11 +117,14 @@ void check_unary_ops(const Format& f) {
 template <typename T>
 void check_encode(const Format& f) {
   // Every value, every midpoint and power with float neighbours, specials, random floats.
-  std::vector<float> xs = {0.0f, -0.0f, std::numeric_limits<float>::infinity(),
+  std::vector<float> xs = {0.0f,
+                           -0.0f,
+                           std::numeric_limits<float>::infinity(),
                            -std::numeric_limits<float>::infinity(),
                            std::numeric_limits<float>::quiet_NaN(),
                            std::numeric_limits<float>::denorm_min(),
-                           std::numeric_limits<float>::max(), std::numeric_limits<float>::min()};
+                           std::numeric_limits<float>::max(),
+                           std::numeric_limits<float>::min()};
   const auto& t = f.tables();
   auto around = [&](long double v) {
     const float x = static_cast<float>(v);

@@ -35,8 +35,9 @@ std::vector<code_t> random_codes(const Format& f, std::size_t n, Rng& rng, int z
     } else if (u < zeros + nans + large) {
       c = f.make(rng.below(2) != 0, f.kmax() - static_cast<int>(rng.below(4)));
     } else {
-      c = static_cast<code_t>(f.make(rng.below(2) != 0, 1 + static_cast<int>(rng.below(
-                                                                 static_cast<std::uint64_t>(f.kmax())))));
+      c = static_cast<code_t>(
+          f.make(rng.below(2) != 0,
+                 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(f.kmax())))));
     }
   }
   return v;
@@ -51,10 +52,10 @@ struct Case {
 void check_all(const Format& fa, const Format& fb, const Datapath& dp, const Format& out, int m,
                int k, int n, const std::vector<code_t>& a, const std::vector<code_t>& b,
                bool col_major_a, bool col_major_b) {
-  const CodeMatrix ma = col_major_a ? CodeMatrix::col_major(a.data(), m, k)
-                                    : CodeMatrix::row_major(a.data(), m, k);
-  const CodeMatrix mb = col_major_b ? CodeMatrix::col_major(b.data(), k, n)
-                                    : CodeMatrix::row_major(b.data(), k, n);
+  const CodeMatrix ma =
+      col_major_a ? CodeMatrix::col_major(a.data(), m, k) : CodeMatrix::row_major(a.data(), m, k);
+  const CodeMatrix mb =
+      col_major_b ? CodeMatrix::col_major(b.data(), k, n) : CodeMatrix::row_major(b.data(), k, n);
   std::vector<double> ref(static_cast<std::size_t>(m) * n);
   GemmCounts ref_counts;
   gemm_reference(fa, ma, fb, mb, dp, out, ref.data(), &ref_counts);
@@ -65,8 +66,8 @@ void check_all(const Format& fa, const Format& fb, const Datapath& dp, const For
         std::vector<double> fast(ref.size(), -1.0);
         GemmCounts counts;
         gemm(fa, ma, fb, mb, dp, out, fast.data(), with_counts ? &counts : nullptr, threads);
-        INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k
-                       << "x" << n << " threads " << threads << " portable "
+        INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k << "x"
+                       << n << " threads " << threads << " portable "
                        << (isa == KernelIsa::portable) << " counts " << with_counts);
         std::size_t bad = 0;
         for (std::size_t x = 0; x < ref.size(); ++x)
@@ -99,9 +100,9 @@ TEST_CASE("datapath strings round-trip and reject bad input", "[datapath]") {
   CHECK(parse_datapath("linear") == Datapath{});
   CHECK(parse_datapath("bins:W=40").acc_bits == 40);
   CHECK(parse_datapath("bins_mitchell").low_bits == 1);
-  for (const char* bad : {"", "lin", "linear:", "linear:F", "linear:F=x", "linear:W=63",
-                          "linear:W=7", "linear:F=-1", "linear:low=1", "logadd:F=3",
-                          "bins_mitchell:low=0", "linear:F=8,", "linear:Q=1"})
+  for (const char* bad :
+       {"", "lin", "linear:", "linear:F", "linear:F=x", "linear:W=63", "linear:W=7", "linear:F=-1",
+        "linear:low=1", "logadd:F=3", "bins_mitchell:low=0", "linear:F=8,", "linear:Q=1"})
     CHECK_THROWS_AS(parse_datapath(bad), std::invalid_argument);
 }
 
@@ -158,8 +159,8 @@ TEST_CASE("GEMM reference matches hand computations", "[gemm]") {
 TEST_CASE("fast GEMM equals the reference bit for bit", "[gemm]") {
   const Case cases[] = {
       {"lns8:eta0=0.016", "lns8:eta0=0.016", "linear:F=16,W=32"},
-      {"lns8:eta0=0.016", "lns8:eta0=0.016", "linear:F=20,W=24"},  // saturating
-      {"lns8:eta0=0.016", "lns8:eta0=0.016", "linear:F=30,W=62"},  // int64 lanes
+      {"lns8:eta0=0.016", "lns8:eta0=0.016", "linear:F=20,W=24"},   // saturating
+      {"lns8:eta0=0.016", "lns8:eta0=0.016", "linear:F=30,W=62"},   // int64 lanes
       {"lns8:eta0=0.016", "lns12:eta0=0.016", "linear:F=12,W=40"},  // mixed widths
       {"lns8:eta0=0.016", "lns8:eta0=0.016", "exact"},
       {"lns8:eta0=0.016", "lns8:eta0=0.016", "logadd"},
@@ -217,7 +218,8 @@ TEST_CASE("GemmPlan::dot with strides equals the reference", "[gemm]") {
   const auto a = random_codes(f, 300, rng, 100, 0, 0);
   const auto b = random_codes(f, 600, rng, 100, 0, 0);
   std::vector<code_t> b2(300);
-  for (int i = 0; i < 300; ++i) b2[static_cast<std::size_t>(i)] = b[static_cast<std::size_t>(2 * i)];
+  for (int i = 0; i < 300; ++i)
+    b2[static_cast<std::size_t>(i)] = b[static_cast<std::size_t>(2 * i)];
   for (const char* d : {"linear", "exact", "logadd"}) {
     const GemmPlan plan(f, f, parse_datapath(d), f);
     const double ref = dot_reference(f, a.data(), f, b2.data(), 300, parse_datapath(d), f);

@@ -71,8 +71,8 @@ struct MulOp {
     const int kb = b & c.k_mask;
     const int k = divide ? ka - kb + bias : ka + kb - bias;
     int r = c.finish(k, (a ^ b) & c.sign_bit);
-    r = ka == 0 ? 0 : r;                     // zero numerator / factor
-    r = (!divide && kb == 0) ? 0 : r;        // zero factor
+    r = ka == 0 ? 0 : r;               // zero numerator / factor
+    r = (!divide && kb == 0) ? 0 : r;  // zero factor
     const bool nan = a == c.nan || b == c.nan || (divide && b == 0);
     return static_cast<T>(nan ? c.nan : r);
   }
@@ -170,7 +170,8 @@ struct EncodeTable {
 
 std::uint32_t ceil_float_bits(long double m) {
   float f = static_cast<float>(m);
-  if (static_cast<long double>(f) < m) f = std::nextafter(f, std::numeric_limits<float>::infinity());
+  if (static_cast<long double>(f) < m)
+    f = std::nextafter(f, std::numeric_limits<float>::infinity());
   return std::bit_cast<std::uint32_t>(f);
 }
 
@@ -218,9 +219,9 @@ struct EncodeOp {
       k = count - 1;
     }
     int r = c.finish(k, sign);
-    r = mag > 0x7F800000u ? c.nan : r;                      // NaN
-    r = mag == 0x7F800000u ? (c.k_mask | sign) : r;         // +-inf saturates
-    r = mag == 0 ? 0 : r;                                   // +-0
+    r = mag > 0x7F800000u ? c.nan : r;               // NaN
+    r = mag == 0x7F800000u ? (c.k_mask | sign) : r;  // +-inf saturates
+    r = mag == 0 ? 0 : r;                            // +-0
     return static_cast<T>(r);
   }
 };
@@ -256,8 +257,7 @@ void encode(const Format& f, std::span<const float> x, std::span<T> out, Policy 
 }
 
 template <CodeStorage T>
-void encode(const Format& f, std::span<const double> x, std::span<T> out, Policy policy,
-            Rng* rng) {
+void encode(const Format& f, std::span<const double> x, std::span<T> out, Policy policy, Rng* rng) {
   check_storage<T>(f, "encode");
   check_sizes(x.size(), out.size(), "encode");
   for (std::size_t i = 0; i < x.size(); ++i) out[i] = static_cast<T>(f.encode(x[i], policy, rng));
@@ -336,9 +336,10 @@ void neg(const Format& f, std::span<const T> a, std::span<T> out) {
   check_sizes(a.size(), out.size(), "neg");
   const int k_mask = f.kmax();
   const int sign_bit = f.kmax() + 1;
-  unary(a.data(), out.data(), a.size(), [=](T c) __attribute__((always_inline)) {
-    return static_cast<T>((c & k_mask) == 0 ? c : (c ^ sign_bit));
-  });
+  unary(
+      a.data(), out.data(), a.size(), [=](T c) __attribute__((always_inline)) {
+        return static_cast<T>((c & k_mask) == 0 ? c : (c ^ sign_bit));
+      });
 }
 
 template <CodeStorage T>
@@ -347,15 +348,24 @@ void abs(const Format& f, std::span<const T> a, std::span<T> out) {
   check_sizes(a.size(), out.size(), "abs");
   const int k_mask = f.kmax();
   const int nan = f.kmax() + 1;
-  unary(a.data(), out.data(), a.size(),
-        [=](T c) __attribute__((always_inline)) { return static_cast<T>(c == nan ? c : (c & k_mask)); });
+  unary(
+      a.data(), out.data(), a.size(), [=](T c) __attribute__((always_inline)) {
+        return static_cast<T>(c == nan ? c : (c & k_mask));
+      });
 }
 
 template <CodeStorage T>
 code_t sum(const Format& f, std::span<const T> a, Policy policy, Rng* rng) {
   check_storage<T>(f, "sum");
   code_t s = f.zero();
-  for (const T c : a) s = f.add(s, c, policy, rng);
+  if (policy.rounding == Rounding::stochastic) {
+    for (const T c : a) s = f.add(s, c, policy, rng);
+    return s;
+  }
+  // A dependent chain of the branch-free adder (the add-latency benchmark measures this loop).
+  const std::vector<std::int32_t> offsets = add_offsets(f, policy.rounding);
+  const AddOp<code_t> op{Common(f, policy.underflow), offsets.data(), 0};
+  for (const T c : a) s = op(s, c);
   return s;
 }
 
@@ -385,24 +395,24 @@ double sum_decoded(const Format& f, std::span<const T> a) {
   return s;
 }
 
-#define LNSLAB_INSTANTIATE(T)                                                                      \
-  template void encode<T>(const Format&, std::span<const float>, std::span<T>, Policy, Rng*);    \
-  template void encode<T>(const Format&, std::span<const double>, std::span<T>, Policy, Rng*);   \
-  template void decode<T>(const Format&, std::span<const T>, std::span<float>);                  \
-  template void decode<T>(const Format&, std::span<const T>, std::span<double>);                 \
-  template void mul<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
-                       Policy);                                                                  \
-  template void div<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
-                       Policy);                                                                  \
-  template void add<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
-                       Policy, Rng*);                                                            \
-  template void sub<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,      \
-                       Policy, Rng*);                                                            \
-  template void neg<T>(const Format&, std::span<const T>, std::span<T>);                         \
-  template void abs<T>(const Format&, std::span<const T>, std::span<T>);                         \
-  template code_t sum<T>(const Format&, std::span<const T>, Policy, Rng*);                       \
-  template code_t max<T>(const Format&, std::span<const T>);                                     \
-  template code_t min<T>(const Format&, std::span<const T>);                                     \
+#define LNSLAB_INSTANTIATE(T)                                                                  \
+  template void encode<T>(const Format&, std::span<const float>, std::span<T>, Policy, Rng*);  \
+  template void encode<T>(const Format&, std::span<const double>, std::span<T>, Policy, Rng*); \
+  template void decode<T>(const Format&, std::span<const T>, std::span<float>);                \
+  template void decode<T>(const Format&, std::span<const T>, std::span<double>);               \
+  template void mul<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,    \
+                       Policy);                                                                \
+  template void div<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,    \
+                       Policy);                                                                \
+  template void add<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,    \
+                       Policy, Rng*);                                                          \
+  template void sub<T>(const Format&, std::span<const T>, std::span<const T>, std::span<T>,    \
+                       Policy, Rng*);                                                          \
+  template void neg<T>(const Format&, std::span<const T>, std::span<T>);                       \
+  template void abs<T>(const Format&, std::span<const T>, std::span<T>);                       \
+  template code_t sum<T>(const Format&, std::span<const T>, Policy, Rng*);                     \
+  template code_t max<T>(const Format&, std::span<const T>);                                   \
+  template code_t min<T>(const Format&, std::span<const T>);                                   \
   template double sum_decoded<T>(const Format&, std::span<const T>);
 
 LNSLAB_INSTANTIATE(std::uint8_t)

@@ -76,7 +76,9 @@ std::int64_t bin_contribution(const Datapath& dp, int gamma, int log2_gamma, lon
 }
 
 // Number of parts parallel_for uses for n items and `threads` threads.
-int part_count(int n, int threads) { return std::max(1, std::min(threads, n)); }
+int part_count(int n, int threads) {
+  return std::max(1, std::min(threads, n));
+}
 
 // Runs body(part, begin, end) over [0, n) split into part_count(n, threads) contiguous parts,
 // part 0 on the calling thread. Which part computes which items never changes a result.
@@ -112,9 +114,8 @@ GemmPlan::GemmPlan(const Format& fa, const Format& fb, const Datapath& dp, const
     lut.resize(f.code_count());
     for (std::uint32_t c = 0; c < f.code_count(); ++c) {
       const code_t code = static_cast<code_t>(c);
-      lut[c] = f.exponent(code) == 0
-                   ? p.zero_index
-                   : f.exponent(code) + (f.is_negative(code) ? size : 0);
+      lut[c] = f.exponent(code) == 0 ? p.zero_index
+                                     : f.exponent(code) + (f.is_negative(code) ? size : 0);
     }
   };
   make_lut(fa, p.lut_a);
@@ -183,7 +184,9 @@ GemmPlan::GemmPlan(const Format& fa, const Format& fb, const Datapath& dp, const
   impl_ = std::move(impl);
 }
 
-const Datapath& GemmPlan::datapath() const { return impl_->dp; }
+const Datapath& GemmPlan::datapath() const {
+  return impl_->dp;
+}
 
 namespace {
 
@@ -192,10 +195,10 @@ struct Prepared {
   std::vector<std::int32_t> ia;  // M x K
   std::vector<std::int32_t> ib;  // K x N
   std::vector<char> row_nan, col_nan;
-  int words = 0;                          // 64-bit words per zero mask (counts only)
-  std::vector<std::uint64_t> zero_a;      // M x words: bit k set when A(i, k) is the zero code
-  std::vector<std::uint64_t> zero_b;      // N x words: bit k set when B(k, j) is the zero code
-  int max_s = 0;  // largest ka + kb over nonzero, non-NaN codes (0: no product)
+  int words = 0;                      // 64-bit words per zero mask (counts only)
+  std::vector<std::uint64_t> zero_a;  // M x words: bit k set when A(i, k) is the zero code
+  std::vector<std::uint64_t> zero_b;  // N x words: bit k set when B(k, j) is the zero code
+  int max_s = 0;                      // largest ka + kb over nonzero, non-NaN codes (0: no product)
 };
 
 Prepared prepare(const GemmPlan::Impl& p, const CodeMatrix& a, const CodeMatrix& b,
@@ -249,7 +252,8 @@ void count_zeros(const Prepared& q, GemmCounts& counts) {
     for (int j = 0; j < q.n; ++j) {
       const std::uint64_t* zb = q.zero_b.data() + static_cast<std::ptrdiff_t>(j) * q.words;
       std::uint64_t n = 0;
-      for (int w = 0; w < q.words; ++w) n += static_cast<std::uint64_t>(std::popcount(za[w] | zb[w]));
+      for (int w = 0; w < q.words; ++w)
+        n += static_cast<std::uint64_t>(std::popcount(za[w] | zb[w]));
       counts.zero_skipped += n;
       if (q.row_nan[static_cast<std::size_t>(i)] || q.col_nan[static_cast<std::size_t>(j)])
         ++counts.nan_outputs;
@@ -405,8 +409,8 @@ double GemmPlan::dot(const code_t* a, const code_t* b, std::size_t n, GemmCounts
                      std::ptrdiff_t stride_a, std::ptrdiff_t stride_b) const {
   const int len = static_cast<int>(n);
   double c = 0.0;
-  run(CodeMatrix{a, 1, len, static_cast<std::ptrdiff_t>(len) * stride_a, stride_a}, CodeMatrix{b, len, 1, stride_b, stride_b}, &c, counts,
-      1);
+  run(CodeMatrix{a, 1, len, static_cast<std::ptrdiff_t>(len) * stride_a, stride_a},
+      CodeMatrix{b, len, 1, stride_b, stride_b}, &c, counts, 1);
   return c;
 }
 

@@ -18,8 +18,8 @@ inline int log2_exact(int gamma) {
 }
 
 /// Throws std::invalid_argument unless the shapes and the format/datapath pair are supported.
-inline void check_gemm(const Format& fa, const CodeMatrix& a, const Format& fb,
-                       const CodeMatrix& b, const Datapath& dp, const Format& out) {
+inline void check_gemm(const Format& fa, const CodeMatrix& a, const Format& fb, const CodeMatrix& b,
+                       const Datapath& dp, const Format& out) {
   validate(dp);
   if (a.rows < 0 || a.cols < 0 || b.rows < 0 || b.cols < 0)
     throw std::invalid_argument("lns::gemm: negative matrix dimension");

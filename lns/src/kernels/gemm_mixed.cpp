@@ -47,7 +47,8 @@ void fast(int m, int kdim, int n, const std::vector<float>& a, const std::vector
   for (int t = 1; t < parts; ++t) {
     const int i0 = static_cast<int>(static_cast<long long>(m) * t / parts);
     const int i1 = static_cast<int>(static_cast<long long>(m) * (t + 1) / parts);
-    pool.emplace_back([&, i0, i1] { kernels_detail::mixed_f32(a.data(), b.data(), kdim, n, i0, i1, c); });
+    pool.emplace_back(
+        [&, i0, i1] { kernels_detail::mixed_f32(a.data(), b.data(), kdim, n, i0, i1, c); });
   }
   kernels_detail::mixed_f32(a.data(), b.data(), kdim, n, 0,
                             static_cast<int>(static_cast<long long>(m) / parts), c);

@@ -109,15 +109,15 @@ void gemm_reference(const Format& fa, CodeMatrix a, const Format& fb, CodeMatrix
               const long shift = q + f - log2_gamma;
               if (shift >= 0) {
                 magnitude = shift >= 62 || mantissa > (fixed_limit >> shift) ? fixed_limit
-                                                                                : mantissa << shift;
+                                                                             : mantissa << shift;
               } else {
                 magnitude = shift <= -63 ? 0 : mantissa >> (-shift);
               }
               r >>= low;
             }
             if (magnitude == 0) break;  // below the smallest bin LSB: dropped
-            bins[r] = saturating_add(bins[r], negative ? -magnitude : magnitude, w,
-                                     total.saturations);
+            bins[r] =
+                saturating_add(bins[r], negative ? -magnitude : magnitude, w, total.saturations);
             touched[r] = true;
             break;
           }
@@ -144,8 +144,7 @@ void gemm_reference(const Format& fa, CodeMatrix a, const Format& fb, CodeMatrix
             scaled += static_cast<i128>(bins[r]) * bin_scale.constant(static_cast<int>(r << low));
             if (touched[r]) ++total.bins_touched;
           }
-          result =
-              std::ldexp(static_cast<double>(kernels_detail::shift_round_even(scaled, f)), -f);
+          result = std::ldexp(static_cast<double>(kernels_detail::shift_round_even(scaled, f)), -f);
           break;
         }
         case Accumulation::logadd:

@@ -19,9 +19,13 @@ namespace {
 std::atomic<bool> force_portable{false};
 }
 
-void set_kernel_isa(KernelIsa isa) { force_portable.store(isa == KernelIsa::portable); }
+void set_kernel_isa(KernelIsa isa) {
+  force_portable.store(isa == KernelIsa::portable);
+}
 
-bool kernel_avx2_active() { return kernels_detail::avx2_active(); }
+bool kernel_avx2_active() {
+  return kernels_detail::avx2_active();
+}
 
 namespace kernels_detail {
 
@@ -103,10 +107,8 @@ LNSLAB_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i,
     bcol += g.n;
     for (int r = 0; r < Rows; ++r) {
       const __m256i av = _mm256_set1_epi32(arow[static_cast<std::ptrdiff_t>(r) * g.k + k]);
-      acc[r][0] = _mm256_add_epi32(
-          acc[r][0], gather32(table, _mm256_add_epi32(av, b0)));
-      acc[r][1] = _mm256_add_epi32(
-          acc[r][1], gather32(table, _mm256_add_epi32(av, b1)));
+      acc[r][0] = _mm256_add_epi32(acc[r][0], gather32(table, _mm256_add_epi32(av, b0)));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], gather32(table, _mm256_add_epi32(av, b1)));
     }
   }
   for (int r = 0; r < Rows; ++r) {
@@ -177,16 +179,16 @@ LNSLAB_AVX2 void tile(int i0, int i1, int j0, int j1, Full full, One one, Rest r
   if (jfull < j1) rest(jfull);
 }
 
-LNSLAB_AVX2 void sum_i32_avx2(const std::int32_t* table, const IndexGemm& g, int i0, int i1,
-                              int j0, int j1, std::int64_t* out) {
+LNSLAB_AVX2 void sum_i32_avx2(const std::int32_t* table, const IndexGemm& g, int i0, int i1, int j0,
+                              int j1, std::int64_t* out) {
   tile<16>(
       i0, i1, j0, j1, [&](int i, int j) { block_i32<4>(table, g, i, j, out); },
       [&](int i, int j) { block_i32<1>(table, g, i, j, out); },
       [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
 }
 
-LNSLAB_AVX2 void sum_i64_avx2(const std::int64_t* table, const IndexGemm& g, int i0, int i1,
-                              int j0, int j1, std::int64_t* out) {
+LNSLAB_AVX2 void sum_i64_avx2(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int j0,
+                              int j1, std::int64_t* out) {
   tile<8>(
       i0, i1, j0, j1, [&](int i, int j) { block_64<4, false>(table, g, i, j, out); },
       [&](int i, int j) { block_64<1, false>(table, g, i, j, out); },
@@ -249,8 +251,7 @@ void sum_i64(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int 
   sum_portable(table, g, i0, i1, j0, j1, out);
 }
 
-void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
-             double* out) {
+void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1, double* out) {
 #if LNSLAB_HAVE_AVX2_KERNELS
   if (avx2_active()) return sum_f64_avx2(table, g, i0, i1, j0, j1, out);
 #endif

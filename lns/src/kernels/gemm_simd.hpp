@@ -18,8 +18,7 @@ void sum_i32(const std::int32_t* table, const IndexGemm& g, int i0, int i1, int 
              std::int64_t* out);
 void sum_i64(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
              std::int64_t* out);
-void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
-             double* out);
+void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1, double* out);
 
 /// Mixed GEMM core: out[i * N + j] = sum_k a[i * K + k] * b[k * N + j] in k order, no FMA.
 void mixed_f32(const float* a, const float* b, int k, int n, int i0, int i1, float* out);

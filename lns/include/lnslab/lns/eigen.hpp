@@ -71,8 +71,8 @@ using Matrix = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
 /// A column-major (default) or row-major matrix view over packed code_t storage.
 template <typename S, int Options = Eigen::ColMajor>
 Eigen::Map<Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Options>> view(code_t* codes,
-                                                                            Eigen::Index rows,
-                                                                            Eigen::Index cols) {
+                                                                           Eigen::Index rows,
+                                                                           Eigen::Index cols) {
   static_assert(sizeof(S) == sizeof(code_t) && std::is_standard_layout_v<S> &&
                     std::is_trivially_copyable_v<S>,
                 "an LNS scalar must be exactly one code_t to view code arrays");

@@ -25,11 +25,11 @@ struct CodeMatrix {
 
 /// Data-dependent action counts of one GEMM (for the simulator's energy model).
 struct GemmCounts {
-  std::uint64_t macs = 0;            ///< M * N * K products considered
-  std::uint64_t zero_skipped = 0;    ///< products with a zero operand (gated, not accumulated)
-  std::uint64_t nan_outputs = 0;     ///< outputs that are NaN (a NaN operand in their dot)
-  std::uint64_t saturations = 0;     ///< accumulator adds that saturated
-  std::uint64_t bins_touched = 0;    ///< bins datapaths: (output, bin) pairs that received a value
+  std::uint64_t macs = 0;          ///< M * N * K products considered
+  std::uint64_t zero_skipped = 0;  ///< products with a zero operand (gated, not accumulated)
+  std::uint64_t nan_outputs = 0;   ///< outputs that are NaN (a NaN operand in their dot)
+  std::uint64_t saturations = 0;   ///< accumulator adds that saturated
+  std::uint64_t bins_touched = 0;  ///< bins datapaths: (output, bin) pairs that received a value
   GemmCounts& operator+=(const GemmCounts& o);
 };
 

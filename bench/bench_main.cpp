@@ -1,0 +1,350 @@
+// lnslab-bench: LNS ops and kernels against fp32 (and int8) baselines in one binary.
+// Family names are Op/type[/args]; scripts/bench.sh pairs each LNS family with the fp32 family of
+// the same op and arguments. Every benchmark reports items_per_second (elements or MACs).
+// fp32 elementwise baselines are compiled for the same ISA as the LNS kernels (AVX2 when the CPU
+// has it, chosen at run time); Gemm/fp32-eigen is Eigen with the project's flags and
+// Gemm/fp32-eigen-avx2 the same Eigen product compiled with -mavx2 -mfma.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Core>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "lnslab/lns/kernels/elementwise.hpp"
+#include "lnslab/lns/kernels/gemm.hpp"
+
+void lnslab_bench_eigen_gemm_avx2(const float* a, const float* b, float* c, int n);
+
+namespace {
+
+using namespace lnslab::lns;
+
+constexpr int elementwise_n = 4096;
+
+#if defined(__x86_64__)
+#define BENCH_AVX2 __attribute__((target("avx2")))
+bool cpu_avx2() {
+  return __builtin_cpu_supports("avx2") != 0;
+}
+#else
+#define BENCH_AVX2
+bool cpu_avx2() {
+  return false;
+}
+#endif
+
+const Format& lns8() {
+  static const Format f = Format::parse("lns8:eta0=0.016");
+  return f;
+}
+const Format& lns8g() {
+  static const Format f = Format::parse("lns8:gamma=8");
+  return f;
+}
+const Format& lns12() {
+  static const Format f = Format::parse("lns12:eta0=0.001");
+  return f;
+}
+
+std::vector<float> random_floats(std::size_t n, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<float> v(n);
+  for (auto& x : v) x = static_cast<float>(rng.normal());
+  return v;
+}
+
+// Codes of normally distributed values (the realistic case: zeros rare, mid-range exponents).
+template <typename T>
+std::vector<T> random_codes(const Format& f, std::size_t n, std::uint64_t seed) {
+  const auto x = random_floats(n, seed);
+  std::vector<T> c(n);
+  for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<T>(f.encode(x[i]));
+  return c;
+}
+
+void set_items(benchmark::State& state, double per_iteration) {
+  state.SetItemsProcessed(static_cast<std::int64_t>(per_iteration) * state.iterations());
+}
+
+// ---- fp32 elementwise baselines (same ISA as the LNS kernels) ----------------------------------
+template <typename Op>
+BENCH_AVX2 void fp32_loop_avx2(const float* a, const float* b, float* c, int n, Op op) {
+  for (int i = 0; i < n; ++i) c[i] = op(a[i], b[i]);
+}
+template <typename Op>
+void fp32_loop(const float* a, const float* b, float* c, int n, Op op) {
+  if (cpu_avx2()) return fp32_loop_avx2(a, b, c, n, op);
+  for (int i = 0; i < n; ++i) c[i] = op(a[i], b[i]);
+}
+
+void BM_fp32_mul(benchmark::State& state) {
+  const auto a = random_floats(elementwise_n, 1), b = random_floats(elementwise_n, 2);
+  std::vector<float> c(elementwise_n);
+  for (auto _ : state) {
+    fp32_loop(a.data(), b.data(), c.data(), elementwise_n, [](float x, float y) { return x * y; });
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+void BM_fp32_add(benchmark::State& state) {
+  const auto a = random_floats(elementwise_n, 1), b = random_floats(elementwise_n, 2);
+  std::vector<float> c(elementwise_n);
+  for (auto _ : state) {
+    fp32_loop(a.data(), b.data(), c.data(), elementwise_n, [](float x, float y) { return x + y; });
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+
+// float -> bf16 (round to nearest even) and back: the narrow-float encode/decode baseline.
+BENCH_AVX2 void to_bf16_avx2(const float* x, std::uint16_t* o, int n) {
+  for (int i = 0; i < n; ++i) {
+    std::uint32_t u;
+    std::memcpy(&u, &x[i], 4);
+    o[i] = static_cast<std::uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
+  }
+}
+BENCH_AVX2 void from_bf16_avx2(const std::uint16_t* c, float* o, int n) {
+  for (int i = 0; i < n; ++i) {
+    const std::uint32_t u = static_cast<std::uint32_t>(c[i]) << 16;
+    std::memcpy(&o[i], &u, 4);
+  }
+}
+void BM_fp32_encode(benchmark::State& state) {
+  const auto x = random_floats(elementwise_n, 3);
+  std::vector<std::uint16_t> c(elementwise_n);
+  for (auto _ : state) {
+    to_bf16_avx2(x.data(), c.data(), elementwise_n);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+void BM_fp32_decode(benchmark::State& state) {
+  std::vector<std::uint16_t> c(elementwise_n);
+  for (int i = 0; i < elementwise_n; ++i)
+    c[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(0x3F80 + i % 97);
+  std::vector<float> x(elementwise_n);
+  for (auto _ : state) {
+    from_bf16_avx2(c.data(), x.data(), elementwise_n);
+    benchmark::DoNotOptimize(x.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+
+// ---- LNS elementwise ---------------------------------------------------------------------------
+template <typename T>
+void BM_lns_mul(benchmark::State& state, const Format& f) {
+  const auto a = random_codes<T>(f, elementwise_n, 1), b = random_codes<T>(f, elementwise_n, 2);
+  std::vector<T> c(elementwise_n);
+  for (auto _ : state) {
+    mul<T>(f, a, b, c);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+template <typename T>
+void BM_lns_add(benchmark::State& state, const Format& f) {
+  const auto a = random_codes<T>(f, elementwise_n, 1), b = random_codes<T>(f, elementwise_n, 2);
+  std::vector<T> c(elementwise_n);
+  for (auto _ : state) {
+    add<T>(f, a, b, c);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+template <typename T>
+void BM_lns_encode(benchmark::State& state, const Format& f) {
+  const auto x = random_floats(elementwise_n, 3);
+  std::vector<T> c(elementwise_n);
+  for (auto _ : state) {
+    encode<T>(f, std::span<const float>(x), std::span<T>(c));
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+template <typename T>
+void BM_lns_decode(benchmark::State& state, const Format& f) {
+  const auto c = random_codes<T>(f, elementwise_n, 4);
+  std::vector<float> x(elementwise_n);
+  for (auto _ : state) {
+    decode<T>(f, std::span<const T>(c), std::span<float>(x));
+    benchmark::DoNotOptimize(x.data());
+    benchmark::ClobberMemory();
+  }
+  set_items(state, elementwise_n);
+}
+
+// ---- add latency: dependent chains -------------------------------------------------------------
+void BM_fp32_add_latency(benchmark::State& state) {
+  const auto a = random_floats(elementwise_n, 5);
+  for (auto _ : state) {
+    float s = 0.0f;
+    for (const float x : a) s += x;  // no -ffast-math: a strict dependent chain
+    benchmark::DoNotOptimize(s);
+  }
+  set_items(state, elementwise_n);
+}
+void BM_lns8_add_latency(benchmark::State& state) {
+  const auto a = random_codes<std::uint8_t>(lns8(), elementwise_n, 5);
+  for (auto _ : state) benchmark::DoNotOptimize(sum<std::uint8_t>(lns8(), a));
+  set_items(state, elementwise_n);
+}
+
+// ---- dot products ------------------------------------------------------------------------------
+void BM_fp32_dot(benchmark::State& state) {
+  const auto n = static_cast<int>(state.range(0));
+  const auto a = random_floats(static_cast<std::size_t>(n), 1),
+             b = random_floats(static_cast<std::size_t>(n), 2);
+  Eigen::Map<const Eigen::VectorXf> va(a.data(), n), vb(b.data(), n);
+  for (auto _ : state) benchmark::DoNotOptimize(va.dot(vb));
+  set_items(state, n);
+}
+void BM_lns_dot(benchmark::State& state, const Format& f, const char* datapath) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const auto a = random_codes<code_t>(f, n, 1), b = random_codes<code_t>(f, n, 2);
+  const GemmPlan plan(f, f, parse_datapath(datapath), f);
+  for (auto _ : state) benchmark::DoNotOptimize(plan.dot(a.data(), b.data(), n));
+  set_items(state, static_cast<double>(n));
+}
+
+// ---- GEMM (square n x n x n; second argument: threads) -----------------------------------------
+void BM_fp32_gemm_eigen(benchmark::State& state) {
+  const auto n = static_cast<int>(state.range(0));
+  const auto a = random_floats(static_cast<std::size_t>(n) * n, 1);
+  const auto b = random_floats(static_cast<std::size_t>(n) * n, 2);
+  using M = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Eigen::Map<const M> ma(a.data(), n, n), mb(b.data(), n, n);
+  M c(n, n);
+  for (auto _ : state) {
+    c.noalias() = ma * mb;
+    benchmark::DoNotOptimize(c.data());
+  }
+  set_items(state, static_cast<double>(n) * n * n);
+}
+void BM_fp32_gemm_eigen_avx2(benchmark::State& state) {
+  if (!cpu_avx2()) {
+    state.SkipWithError("no AVX2");
+    return;
+  }
+  const auto n = static_cast<int>(state.range(0));
+  const auto a = random_floats(static_cast<std::size_t>(n) * n, 1);
+  const auto b = random_floats(static_cast<std::size_t>(n) * n, 2);
+  std::vector<float> c(static_cast<std::size_t>(n) * n);
+  for (auto _ : state) {
+    lnslab_bench_eigen_gemm_avx2(a.data(), b.data(), c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+  }
+  set_items(state, static_cast<double>(n) * n * n);
+}
+BENCH_AVX2 void int8_gemm_avx2(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, int n) {
+  for (int i = 0; i < n; ++i) {
+    std::int32_t* crow = c + static_cast<std::ptrdiff_t>(i) * n;
+    for (int j = 0; j < n; ++j) crow[j] = 0;
+    for (int k = 0; k < n; ++k) {
+      const std::int32_t x = a[static_cast<std::ptrdiff_t>(i) * n + k];
+      const std::int8_t* brow = b + static_cast<std::ptrdiff_t>(k) * n;
+      for (int j = 0; j < n; ++j) crow[j] += x * brow[j];
+    }
+  }
+}
+void BM_int8_gemm(benchmark::State& state) {
+  const auto n = static_cast<int>(state.range(0));
+  Rng rng(9);
+  std::vector<std::int8_t> a(static_cast<std::size_t>(n) * n), b(a.size());
+  for (auto& x : a) x = static_cast<std::int8_t>(static_cast<int>(rng.below(255)) - 127);
+  for (auto& x : b) x = static_cast<std::int8_t>(static_cast<int>(rng.below(255)) - 127);
+  std::vector<std::int32_t> c(a.size());
+  for (auto _ : state) {
+    int8_gemm_avx2(a.data(), b.data(), c.data(), n);
+    benchmark::DoNotOptimize(c.data());
+  }
+  set_items(state, static_cast<double>(n) * n * n);
+}
+void BM_lns_gemm(benchmark::State& state, const Format& f, const char* datapath) {
+  const auto n = static_cast<int>(state.range(0));
+  const auto threads = static_cast<int>(state.range(1));
+  const auto a = random_codes<code_t>(f, static_cast<std::size_t>(n) * n, 1);
+  const auto b = random_codes<code_t>(f, static_cast<std::size_t>(n) * n, 2);
+  std::vector<double> c(a.size());
+  const GemmPlan plan(f, f, parse_datapath(datapath), f);
+  for (auto _ : state) {
+    plan.run(CodeMatrix::row_major(a.data(), n, n), CodeMatrix::row_major(b.data(), n, n), c.data(),
+             nullptr, threads);
+    benchmark::DoNotOptimize(c.data());
+  }
+  set_items(state, static_cast<double>(n) * n * n);
+}
+
+void gemm_args(benchmark::internal::Benchmark* b) {
+  b->ArgNames({"n", "threads"});
+  for (int n : {64, 256}) b->Args({n, 1});
+  b->Args({256, 2});
+}
+
+}  // namespace
+
+BENCHMARK(BM_fp32_mul)->Name("Mul/fp32");
+BENCHMARK(BM_fp32_add)->Name("Add/fp32");
+BENCHMARK(BM_fp32_encode)->Name("Encode/fp32-bf16");
+BENCHMARK(BM_fp32_decode)->Name("Decode/fp32-bf16");
+BENCHMARK(BM_fp32_add_latency)->Name("AddLatency/fp32");
+BENCHMARK(BM_lns8_add_latency)->Name("AddLatency/lns8");
+BENCHMARK(BM_fp32_dot)->Name("Dot/fp32")->Arg(4096);
+BENCHMARK_CAPTURE(BM_lns_dot, lns8_linear, lns8(), "linear:F=16,W=32")
+    ->Name("Dot/lns8-linear")
+    ->Arg(4096);
+BENCHMARK_CAPTURE(BM_lns_dot, lns8_bins, lns8g(), "bins:F=8,W=32")
+    ->Name("Dot/lns8-bins")
+    ->Arg(4096);
+BENCHMARK(BM_fp32_gemm_eigen)->Name("Gemm/fp32-eigen")->Apply(gemm_args);
+BENCHMARK(BM_fp32_gemm_eigen_avx2)->Name("Gemm/fp32-eigen-avx2")->Apply(gemm_args);
+BENCHMARK(BM_int8_gemm)->Name("Gemm/int8")->Apply(gemm_args);
+BENCHMARK_CAPTURE(BM_lns_gemm, lns8_linear, lns8(), "linear:F=16,W=32")
+    ->Name("Gemm/lns8-linear")
+    ->Apply(gemm_args)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_lns_gemm, lns8_bins, lns8g(), "bins:F=8,W=32")
+    ->Name("Gemm/lns8-bins")
+    ->Apply(gemm_args)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_lns_gemm, lns12_linear, lns12(), "linear:F=16,W=48")
+    ->Name("Gemm/lns12-linear")
+    ->Apply(gemm_args)
+    ->UseRealTime();
+
+int main(int argc, char** argv) {
+  benchmark::AddCustomContext("lnslab_revision", LNSLAB_GIT_REVISION);
+  benchmark::AddCustomContext("lnslab_cxx_flags", LNSLAB_CXX_FLAGS);
+  benchmark::AddCustomContext("lnslab_avx2_kernels", kernel_avx2_active() ? "yes" : "no");
+  // Typed LNS elementwise families (registered here: BENCHMARK_CAPTURE takes no template-ids).
+  benchmark::RegisterBenchmark("Mul/lns8",
+                               [](benchmark::State& s) { BM_lns_mul<std::uint8_t>(s, lns8()); });
+  benchmark::RegisterBenchmark("Mul/lns12",
+                               [](benchmark::State& s) { BM_lns_mul<std::uint16_t>(s, lns12()); });
+  benchmark::RegisterBenchmark("Add/lns8",
+                               [](benchmark::State& s) { BM_lns_add<std::uint8_t>(s, lns8()); });
+  benchmark::RegisterBenchmark("Add/lns12",
+                               [](benchmark::State& s) { BM_lns_add<std::uint16_t>(s, lns12()); });
+  benchmark::RegisterBenchmark("Encode/lns8",
+                               [](benchmark::State& s) { BM_lns_encode<std::uint8_t>(s, lns8()); });
+  benchmark::RegisterBenchmark(
+      "Encode/lns12", [](benchmark::State& s) { BM_lns_encode<std::uint16_t>(s, lns12()); });
+  benchmark::RegisterBenchmark("Decode/lns8",
+                               [](benchmark::State& s) { BM_lns_decode<std::uint8_t>(s, lns8()); });
+  benchmark::RegisterBenchmark(
+      "Decode/lns12", [](benchmark::State& s) { BM_lns_decode<std::uint16_t>(s, lns12()); });
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
