@@ -6,5 +6,6 @@ namespace lnslab::cli {
 
 void register_format(CLI::App& app);
 void register_closure(CLI::App& app);
+void register_sim(CLI::App& app);
 
 }  // namespace lnslab::cli

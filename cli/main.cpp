@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   lnslab::cli::register_format(app);
   lnslab::cli::register_closure(app);
+  lnslab::cli::register_sim(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

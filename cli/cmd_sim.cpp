@@ -1,0 +1,128 @@
+// lnslab sim CONFIG.toml [--topology FILE.csv | --gemm M,N,K ...] [--batch N] [--train]
+//           [--json FILE] [--csv FILE] [--compare CONFIG2.toml ...]
+// Cycles, traffic and energy of a workload on one or several accelerator configs.
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "lnslab/sim/accelerator.hpp"
+#include "lnslab/sim/config.hpp"
+#include "lnslab/sim/errors.hpp"
+#include "lnslab/sim/report.hpp"
+#include "lnslab/sim/workload.hpp"
+
+namespace lnslab::cli {
+namespace {
+
+struct SimOptions {
+  std::string config;
+  std::string topology;
+  std::vector<std::string> gemms;
+  std::vector<std::string> compare;
+  int batch = 1;
+  bool train = false;
+  bool totals_only = false;
+  std::string json_path;
+  std::string csv_path;
+};
+
+void run_sim(const SimOptions& o) {
+  std::vector<sim::Config> configs;
+  sim::Workload workload;
+  std::string workload_name;
+  try {
+    configs.push_back(sim::load_config(o.config));
+    for (const auto& c : o.compare) configs.push_back(sim::load_config(c));
+    if (!o.topology.empty()) {
+      workload = sim::load_topology(o.topology, o.batch);
+      workload_name = o.topology;
+    } else {
+      for (std::size_t i = 0; i < o.gemms.size(); ++i) {
+        sim::GemmOp op;
+        op.name = fmt::format("gemm{}", i);
+        op.shape = sim::parse_gemm_shape(o.gemms[i], "--gemm");
+        workload.gemms.push_back(op);
+      }
+      workload_name = "--gemm";
+    }
+  } catch (const sim::ConfigError& e) {
+    throw InputError(e.what());
+  }
+  if (o.train) workload = sim::training_step(workload);
+
+  std::vector<sim::RunReport> runs;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    for (const auto& c : configs) runs.push_back(sim::simulate(c, workload));
+  } catch (const sim::ConfigError& e) {
+    throw InputError(e.what());
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+  fmt::print("# lnslab sim {}; workload {} ({} GEMMs, {} updates, batch {}{})\n",
+             build_provenance(), workload_name, workload.gemms.size(), workload.updates.size(),
+             o.batch, o.train ? ", training step" : "");
+  for (auto& r : runs) {
+    if (o.totals_only) r.layers.clear();
+    fmt::print("\n{}", sim::format_table(r));
+  }
+  if (runs.size() > 1) fmt::print("\n{}", sim::format_comparison(runs));
+  fmt::print("\n# simulated {} config(s) in {:.3f} ms\n", runs.size(), ms);
+
+  if (!o.json_path.empty()) {
+    nlohmann::json j;
+    j["provenance"] = build_provenance();
+    j["workload"] = {{"source", workload_name},
+                     {"batch", o.batch},
+                     {"training_step", o.train},
+                     {"gemms", workload.gemms.size()},
+                     {"updates", workload.updates.size()}};
+    j["simulation_ms"] = ms;
+    j["runs"] = nlohmann::json::array();
+    for (const auto& r : runs) j["runs"].push_back(sim::to_json(r));
+    write_file_atomically(o.json_path, j.dump(2) + "\n");
+  }
+  if (!o.csv_path.empty()) write_file_atomically(o.csv_path, sim::to_csv(runs));
+}
+
+}  // namespace
+
+void register_sim(CLI::App& app) {
+  auto o = std::make_shared<SimOptions>();
+  auto* sub = app.add_subcommand(
+      "sim",
+      "Simulate an accelerator (systolic array of LNS or FP32/FP16/BF16/INT8 PEs): cycles, "
+      "utilisation, SRAM/DRAM traffic and energy by component, per layer and in total "
+      "(docs/simulator.md)");
+  sub->add_option("config", o->config, "Accelerator config (configs/accelerators/*.toml)")
+      ->required();
+  auto* topo = sub->add_option("--topology", o->topology,
+                               "SCALE-Sim topology CSV (conv or GEMM format), e.g. "
+                               "configs/topologies/resnet18.csv");
+  auto* gemm = sub->add_option("--gemm", o->gemms, "GEMM shape M,N,K (repeatable)");
+  topo->excludes(gemm);
+  gemm->excludes(topo);
+  sub->add_option("--batch", o->batch, "Batch size: multiplies M of every topology layer")
+      ->check(CLI::Range(1, 1 << 20));
+  sub->add_flag("--train", o->train,
+                "Simulate a training step: forward, backward (dX, dW) GEMMs and weight updates");
+  sub->add_option("--compare", o->compare,
+                  "More configs to run on the same workload, shown side by side with ratios");
+  sub->add_flag("--totals-only", o->totals_only, "Print totals without per-layer rows");
+  sub->add_option("--json", o->json_path, "Also write the reports as JSON to this file");
+  sub->add_option("--csv", o->csv_path, "Also write one CSV row per layer and config");
+  sub->callback([o] {
+    if (o->topology.empty() && o->gemms.empty())
+      throw InputError("lnslab sim: give a workload: --topology FILE.csv or --gemm M,N,K");
+    run_sim(*o);
+  });
+}
+
+}  // namespace lnslab::cli

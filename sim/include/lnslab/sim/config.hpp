@@ -1,0 +1,99 @@
+#pragma once
+// Accelerator configuration (DESIGN.md §5), read from TOML (configs/accelerators/*.toml):
+//
+//   name = "lns8-32x32"
+//   [array]    rows = 32, cols = 32, dataflow = "os" | "ws" | "is", clock_mhz = 1000
+//   [sram]     input_kib = 64, weight_kib = 64, output_kib = 64
+//   [dram]     bandwidth_bytes_per_cycle = 16, latency_cycles = 100
+//   [pe]       type = "lns" | "fp32" | "fp16" | "bf16" | "int8"
+//              format = "lns8:gamma=8"            (lns only)
+//              accumulation = "bins:F=8,W=24"     (lns only; linear | bins | bins_mitchell |
+//              logadd)
+//   [words]    input_bits, weight_bits, psum_bits, output_bits   (optional overrides)
+//   [update]   optimizer = "lns_madam" | "madam" | "sgd" | "adam", lanes = 32 (default cols)
+//   [energy]   table = "../energy/horowitz45.toml"  (relative to the config file)
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lnslab/lns/datapath.hpp"
+#include "lnslab/lns/format.hpp"
+#include "lnslab/sim/energy.hpp"
+
+namespace lnslab::sim {
+
+enum class Dataflow { os, ws, is };
+std::string_view to_string(Dataflow d);
+
+enum class PeType { lns, fp32, fp16, bf16, int8 };
+std::string_view to_string(PeType t);
+
+/// Weight-update rule of a training step (per weight op counts: docs/simulator.md).
+enum class Optimizer { lns_madam, madam, sgd, adam };
+std::string_view to_string(Optimizer o);
+
+struct ArrayConfig {
+  int rows = 32;
+  int cols = 32;
+  Dataflow dataflow = Dataflow::os;
+  double clock_mhz = 1000;
+};
+
+struct MemoryConfig {
+  double input_kib = 64;
+  double weight_kib = 64;
+  double output_kib = 64;
+  double dram_bytes_per_cycle = 16;
+  std::uint64_t dram_latency_cycles = 100;
+};
+
+/// Word widths in bits of each tensor as it moves (SRAM, DRAM, PE registers).
+/// psum_bits is the width of one partial-sum word between PEs / in the output SRAM; for `bins`
+/// datapaths a partial sum is `bins` accumulators of W bits, so psum_bits = bins * W.
+struct WordBits {
+  int input = 8;
+  int weight = 8;
+  int psum = 32;
+  int output = 8;
+};
+
+struct PeConfig {
+  PeType type = PeType::lns;
+  std::optional<lns::Format> format;  ///< lns only
+  lns::Datapath datapath;             ///< lns only
+  int bins = 1;       ///< accumulators per PE: gamma (bins), gamma >> low_bits (bins_mitchell), 1
+  int acc_bits = 32;  ///< width of one accumulator (W for lns; 32 for the baselines)
+};
+
+struct UpdateConfig {
+  Optimizer optimizer = Optimizer::madam;
+  int lanes = 32;  ///< weights updated per cycle by the vector unit
+};
+
+struct Config {
+  std::string name;
+  std::string origin;  ///< the file it came from
+  ArrayConfig array;
+  MemoryConfig memory;
+  PeConfig pe;
+  WordBits words;
+  UpdateConfig update;
+  EnergyTable energy;
+};
+
+/// Reads, validates and completes a config (the energy table is loaded relative to the file).
+/// Throws ConfigError naming file, line and field.
+Config load_config(const std::filesystem::path& path);
+/// Same from text; relative energy-table paths resolve against `base_dir`.
+Config parse_config(std::string_view text, const std::string& origin,
+                    const std::filesystem::path& base_dir);
+
+/// Default word widths of a PE (before [words] overrides).
+WordBits default_words(const PeConfig& pe);
+
+/// Checks the invariants the model relies on (also run by load/parse); throws ConfigError.
+void validate(const Config& c);
+
+}  // namespace lnslab::sim

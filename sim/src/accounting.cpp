@@ -1,0 +1,163 @@
+// Action counts of GEMMs and weight updates (docs/simulator.md §Energy lists every formula).
+#include "lnslab/sim/accounting.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lnslab::sim {
+namespace {
+
+int ceil_log2(int v) {
+  int b = 0;
+  while ((1 << b) < v) ++b;
+  return b;
+}
+
+struct Adder {
+  std::vector<ActionCount>& out;
+  void operator()(const char* component, Primitive p, double bits, double count,
+                  double capacity_kib = 0) const {
+    if (count > 0) out.push_back({component, p, bits, capacity_kib, count});
+  }
+};
+
+}  // namespace
+
+std::vector<ActionCount> gemm_actions(const Config& c, const GemmShape& g, const TimingResult& t,
+                                      const lns::GemmCounts* data) {
+  std::vector<ActionCount> acts;
+  Adder add{acts};
+  const double macs = double(g.m) * double(g.n) * double(g.k);
+  const double outputs = double(g.m) * double(g.n);
+  const double active = data ? double(data->macs - data->zero_skipped) : macs;
+  const double merges = double(t.psum_merges);
+  const double W = c.pe.acc_bits;
+  const PeConfig& pe = c.pe;
+
+  if (pe.type == PeType::lns) {
+    const int B = pe.format->bits();
+    const double F = pe.datapath.frac_bits;
+    const int bins = pe.bins;
+    add("pe.exp_add", Primitive::int_add, B - 1, active);
+    add("pe.sign_xor", Primitive::logic_gate, 1, active);
+    switch (pe.datapath.kind) {
+      case lns::Accumulation::linear:
+        add("pe.to_linear", Primitive::lut_read, W, active);
+        add("pe.acc_add", Primitive::int_add, W, active);
+        add("pe.to_lns", Primitive::int_add, W, outputs * (1 + (B - 1)));
+        add("pe.psum_merge", Primitive::int_add, W, merges);
+        break;
+      case lns::Accumulation::bins:
+      case lns::Accumulation::bins_mitchell: {
+        add("pe.to_linear", Primitive::logic_gate, 1, active * W);  // one-hot 1 << q
+        add("pe.bin_select", Primitive::logic_gate, 1, active * bins);
+        add("pe.acc_add", Primitive::int_add, W, active);
+        if (pe.datapath.kind == lns::Accumulation::bins_mitchell)
+          add("pe.mitchell", Primitive::int_add, W, active);
+        const double scaled = data ? double(data->bins_touched) : outputs * bins;
+        const double summed =
+            data ? std::max(0.0, double(data->bins_touched) - outputs) : outputs * (bins - 1);
+        add("pe.bin_scale", Primitive::int_mult, std::sqrt(W * F), scaled);
+        add("pe.bin_scale", Primitive::lut_read, F, scaled);
+        add("pe.bin_sum", Primitive::int_add, W + F, summed);
+        const int gamma = pe.format->gamma().value_or(1);
+        add("pe.to_lns", Primitive::int_add, W + F, outputs * (1 + ceil_log2(gamma)));
+        add("pe.psum_merge", Primitive::int_add, W, merges * bins);
+        break;
+      }
+      case lns::Accumulation::logadd:
+        add("pe.log_add", Primitive::int_add, B, 2 * active);
+        add("pe.log_add", Primitive::lut_read, B, active);
+        add("pe.psum_merge", Primitive::int_add, B, 2 * merges);
+        add("pe.psum_merge", Primitive::lut_read, B, merges);
+        break;
+      case lns::Accumulation::exact:
+        break;  // rejected by the config
+    }
+  } else {
+    const bool fp = pe.type != PeType::int8;
+    const double mult_bits = pe.type == PeType::fp32 ? 32 : pe.type == PeType::int8 ? 8 : 16;
+    add("pe.mult", fp ? Primitive::fp_mult : Primitive::int_mult, mult_bits, active);
+    add("pe.acc_add", fp ? Primitive::fp_add : Primitive::int_add, W, active);
+    add("pe.psum_merge", fp ? Primitive::fp_add : Primitive::int_add, W, merges);
+  }
+
+  double reg_bits = 0;
+  for (auto b : t.pe_register_bits) reg_bits += double(b);
+  add("pe.registers", Primitive::register_bit, 1, reg_bits);
+  const char* sram_names[operand_count] = {"sram.input", "sram.weight", "sram.output"};
+  const char* dram_names[operand_count] = {"dram.input", "dram.weight", "dram.output"};
+  const double kib[operand_count] = {c.memory.input_kib, c.memory.weight_kib, c.memory.output_kib};
+  for (int i = 0; i < operand_count; ++i) {
+    add(sram_names[i], Primitive::sram_access, 1,
+        double(t.sram_read_bits[i]) + double(t.sram_write_bits[i]), kib[i]);
+    add(dram_names[i], Primitive::dram_access, 1,
+        double(t.dram_read_bits[i]) + double(t.dram_write_bits[i]));
+  }
+  return acts;
+}
+
+UpdateCosts update_costs(const Config& c) {
+  // Per weight; docs/simulator.md §Update explains each count.
+  switch (c.update.optimizer) {
+    case Optimizer::lns_madam:
+      return {6, 4, 3, 1};
+    case Optimizer::madam:
+      return {9, 5, 0, 1};
+    case Optimizer::sgd:
+      return {1, 1, 0, 0};
+    case Optimizer::adam:
+      return {10, 4, 0, 2};
+  }
+  return {};
+}
+
+UpdateTiming time_update(const Config& c, std::int64_t weights) {
+  const UpdateCosts k = update_costs(c);
+  const auto n = static_cast<std::uint64_t>(weights);
+  UpdateTiming t;
+  // reads: gradient (as the dW GEMM wrote it), weight, state; writes: weight, state
+  t.dram_read_bits = n * (std::uint64_t(c.words.output) + std::uint64_t(c.words.weight) +
+                          32u * std::uint64_t(k.state_words));
+  t.dram_write_bits = n * (std::uint64_t(c.words.weight) + 32u * std::uint64_t(k.state_words));
+  t.compute_cycles = (n + std::uint64_t(c.update.lanes) - 1) / std::uint64_t(c.update.lanes);
+  TilePipeline link(c.memory.dram_bytes_per_cycle, c.memory.dram_latency_cycles);
+  const std::uint64_t memory = link.transfer_cycles(t.dram_read_bits + t.dram_write_bits);
+  t.total_cycles = std::max(t.compute_cycles, memory);
+  t.stall_cycles = t.total_cycles - t.compute_cycles;
+  return t;
+}
+
+std::vector<ActionCount> update_actions(const Config& c, std::int64_t weights,
+                                        const UpdateTiming& t) {
+  std::vector<ActionCount> acts;
+  Adder add{acts};
+  const UpdateCosts k = update_costs(c);
+  const double n = double(weights);
+  add("update.fp_mult", Primitive::fp_mult, 32, n * k.fp_mults);
+  add("update.fp_add", Primitive::fp_add, 32, n * k.fp_adds);
+  add("update.int_add", Primitive::int_add, std::max(1, c.words.weight - 1), n * k.int_adds);
+  add("dram.update", Primitive::dram_access, 1, double(t.dram_read_bits + t.dram_write_bits));
+  return acts;
+}
+
+void merge_actions(std::vector<ActionCount>& into, const std::vector<ActionCount>& add) {
+  for (const auto& a : add) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const ActionCount& b) {
+      return b.component == a.component && b.primitive == a.primitive && b.bits == a.bits &&
+             b.capacity_kib == a.capacity_kib;
+    });
+    if (it == into.end())
+      into.push_back(a);
+    else
+      it->count += a.count;
+  }
+}
+
+double total_energy_pj(const EnergyTable& t, const std::vector<ActionCount>& actions) {
+  double sum = 0;
+  for (const auto& a : actions) sum += a.energy_pj(t);
+  return sum;
+}
+
+}  // namespace lnslab::sim

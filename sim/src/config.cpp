@@ -1,0 +1,292 @@
+// Accelerator configs: TOML reading, defaults and validation.
+#include "lnslab/sim/config.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <stdexcept>
+#include <utility>
+
+#include "lnslab/sim/errors.hpp"
+#include "toml_util.hpp"
+
+namespace lnslab::sim {
+namespace {
+
+struct FieldProblem {
+  std::string field;  // "sram.input_kib"
+  std::string message;
+};
+
+// The smallest tile of the dataflow (one T element, full array) must fit half of each SRAM.
+std::optional<FieldProblem> tile_fit_problem(const Config& c) {
+  const double r = c.array.rows, k = c.array.cols;
+  auto half_bits = [](double kib) { return kib * 1024.0 * 8.0 / 2.0; };
+  struct Need {
+    const char* field = "";
+    double kib = 0;
+    double bits = 0;
+    const char* what = "";
+  };
+  const WordBits& w = c.words;
+  Need needs[3]{};
+  switch (c.array.dataflow) {
+    case Dataflow::os:
+      needs[0] = {"sram.input_kib", c.memory.input_kib, r * w.input, "a column of R inputs"};
+      needs[1] = {"sram.weight_kib", c.memory.weight_kib, k * w.weight, "a row of C weights"};
+      needs[2] = {"sram.output_kib", c.memory.output_kib, r * k * w.output, "R x C outputs"};
+      break;
+    case Dataflow::ws:
+      needs[0] = {"sram.input_kib", c.memory.input_kib, r * w.input, "a row of R inputs"};
+      needs[1] = {"sram.weight_kib", c.memory.weight_kib, r * k * w.weight,
+                  "R x C stationary weights"};
+      needs[2] = {"sram.output_kib", c.memory.output_kib, k * w.psum, "a row of C partial sums"};
+      break;
+    case Dataflow::is:
+      needs[0] = {"sram.input_kib", c.memory.input_kib, r * k * w.input, "R x C stationary inputs"};
+      needs[1] = {"sram.weight_kib", c.memory.weight_kib, r * w.weight, "a row of R weights"};
+      needs[2] = {"sram.output_kib", c.memory.output_kib, k * w.psum, "a row of C partial sums"};
+      break;
+  }
+  for (const Need& n : needs) {
+    if (n.bits > half_bits(n.kib))
+      return FieldProblem{n.field,
+                          fmt::format("SRAM too small for one tile: half of {:g} KiB (double "
+                                      "buffered) must hold {} = {:g} bytes",
+                                      n.kib, n.what, n.bits / 8.0)};
+  }
+  return std::nullopt;
+}
+
+PeType parse_pe_type(const detail::Fields& f) {
+  const std::string t = f.string("type");
+  if (t == "lns") return PeType::lns;
+  if (t == "fp32") return PeType::fp32;
+  if (t == "fp16") return PeType::fp16;
+  if (t == "bf16") return PeType::bf16;
+  if (t == "int8") return PeType::int8;
+  f.fail("type", "expected lns, fp32, fp16, bf16 or int8; got '" + t + "'");
+}
+
+void complete_pe(PeConfig& pe) {
+  if (pe.type != PeType::lns) {
+    pe.bins = 1;
+    pe.acc_bits = 32;
+    return;
+  }
+  const auto& d = pe.datapath;
+  pe.acc_bits = d.acc_bits;
+  pe.bins = 1;
+  if (d.kind == lns::Accumulation::bins || d.kind == lns::Accumulation::bins_mitchell) {
+    const auto g = pe.format->gamma();
+    if (!g) throw std::invalid_argument("bins datapaths need a format given by gamma");
+    pe.bins = d.kind == lns::Accumulation::bins ? *g : (*g >> d.low_bits);
+    if (d.kind == lns::Accumulation::bins_mitchell &&
+        ((*g & (*g - 1)) != 0 || d.low_bits <= 0 || (1 << d.low_bits) >= *g))
+      throw std::invalid_argument(
+          "bins_mitchell needs gamma a power of two and "
+          "0 < low < log2(gamma)");
+  }
+  if (d.kind == lns::Accumulation::exact)
+    throw std::invalid_argument(
+        "'exact' is the double-precision reference, not a hardware "
+        "datapath; use linear, bins, bins_mitchell or logadd");
+}
+
+}  // namespace
+
+std::string_view to_string(Dataflow d) {
+  switch (d) {
+    case Dataflow::os:
+      return "os";
+    case Dataflow::ws:
+      return "ws";
+    case Dataflow::is:
+      return "is";
+  }
+  return "?";
+}
+
+std::string_view to_string(PeType t) {
+  switch (t) {
+    case PeType::lns:
+      return "lns";
+    case PeType::fp32:
+      return "fp32";
+    case PeType::fp16:
+      return "fp16";
+    case PeType::bf16:
+      return "bf16";
+    case PeType::int8:
+      return "int8";
+  }
+  return "?";
+}
+
+std::string_view to_string(Optimizer o) {
+  switch (o) {
+    case Optimizer::lns_madam:
+      return "lns_madam";
+    case Optimizer::madam:
+      return "madam";
+    case Optimizer::sgd:
+      return "sgd";
+    case Optimizer::adam:
+      return "adam";
+  }
+  return "?";
+}
+
+WordBits default_words(const PeConfig& pe) {
+  switch (pe.type) {
+    case PeType::fp32:
+      return {32, 32, 32, 32};
+    case PeType::fp16:
+    case PeType::bf16:
+      return {16, 16, 32, 16};
+    case PeType::int8:
+      return {8, 8, 32, 8};
+    case PeType::lns:
+      break;
+  }
+  const int b = pe.format ? pe.format->bits() : 8;
+  const int psum = pe.datapath.kind == lns::Accumulation::logadd ? b : pe.bins * pe.acc_bits;
+  return {b, b, psum, b};
+}
+
+void validate(const Config& c) {
+  auto bad = [&](const std::string& field, const std::string& msg) {
+    throw ConfigError(c.origin + ": " + field + ": " + msg);
+  };
+  if (c.array.rows < 1 || c.array.cols < 1) bad("array.rows/cols", "expected >= 1");
+  if (!(c.array.clock_mhz > 0)) bad("array.clock_mhz", "expected > 0");
+  if (!(c.memory.dram_bytes_per_cycle > 0)) bad("dram.bandwidth_bytes_per_cycle", "expected > 0");
+  if (c.pe.type == PeType::lns && !c.pe.format) bad("pe.format", "missing for an lns PE");
+  if (c.words.input < 1 || c.words.weight < 1 || c.words.psum < 1 || c.words.output < 1)
+    bad("words", "expected widths >= 1");
+  if (c.update.lanes < 1) bad("update.lanes", "expected >= 1");
+  if (auto p = tile_fit_problem(c)) bad(p->field, p->message);
+}
+
+Config load_config(const std::filesystem::path& path) {
+  return parse_config(detail::read_text_file(path, "config"), path.string(),
+                      path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+}
+
+Config parse_config(std::string_view text, const std::string& origin,
+                    const std::filesystem::path& base_dir) {
+  const toml::table root = detail::parse_toml(text, origin);
+  detail::Fields top(root, origin, "");
+  Config c;
+  c.origin = origin;
+  c.name = top.string("name");
+  top.optional_string("description");
+  top.reject_unknown(
+      {"name", "description", "array", "sram", "dram", "pe", "words", "update", "energy"});
+  auto section = [&](const char* key) {
+    const toml::table* t = top.table(key);
+    if (!t) top.fail(key, std::string("missing section [") + key + "]");
+    return detail::Fields(*t, origin, std::string(key) + ".");
+  };
+
+  const auto array = section("array");
+  c.array.rows = static_cast<int>(array.integer("rows", 1, 1 << 16));
+  c.array.cols = static_cast<int>(array.integer("cols", 1, 1 << 16));
+  const std::string df = array.string("dataflow");
+  if (df == "os")
+    c.array.dataflow = Dataflow::os;
+  else if (df == "ws")
+    c.array.dataflow = Dataflow::ws;
+  else if (df == "is")
+    c.array.dataflow = Dataflow::is;
+  else
+    array.fail("dataflow", "expected os, ws or is; got '" + df + "'");
+  c.array.clock_mhz = array.number("clock_mhz", 0, 1e6, true);
+  array.reject_unknown({"rows", "cols", "dataflow", "clock_mhz"});
+
+  const auto sram = section("sram");
+  c.memory.input_kib = sram.number("input_kib", 0, 1e9, true);
+  c.memory.weight_kib = sram.number("weight_kib", 0, 1e9, true);
+  c.memory.output_kib = sram.number("output_kib", 0, 1e9, true);
+  sram.reject_unknown({"input_kib", "weight_kib", "output_kib"});
+
+  const auto dram = section("dram");
+  c.memory.dram_bytes_per_cycle = dram.number("bandwidth_bytes_per_cycle", 0, 1e9, true);
+  c.memory.dram_latency_cycles =
+      static_cast<std::uint64_t>(dram.integer("latency_cycles", 0, 1'000'000'000));
+  dram.reject_unknown({"bandwidth_bytes_per_cycle", "latency_cycles"});
+
+  const auto pe = section("pe");
+  c.pe.type = parse_pe_type(pe);
+  if (c.pe.type == PeType::lns) {
+    const std::string spec = pe.string("format");
+    try {
+      c.pe.format = lns::Format::parse(spec);
+    } catch (const std::invalid_argument& e) {
+      pe.fail("format", e.what());
+    }
+    const std::string acc = pe.string("accumulation");
+    try {
+      c.pe.datapath = lns::parse_datapath(acc);
+      complete_pe(c.pe);
+    } catch (const std::invalid_argument& e) {
+      pe.fail("accumulation", e.what());
+    }
+    pe.reject_unknown({"type", "format", "accumulation"});
+  } else {
+    complete_pe(c.pe);
+    pe.reject_unknown({"type"});
+  }
+
+  c.words = default_words(c.pe);
+  if (const toml::table* w = top.table("words")) {
+    detail::Fields f(*w, origin, "words.");
+    c.words.input = static_cast<int>(f.optional_integer("input_bits", c.words.input, 1, 1024));
+    c.words.weight = static_cast<int>(f.optional_integer("weight_bits", c.words.weight, 1, 1024));
+    c.words.psum = static_cast<int>(f.optional_integer("psum_bits", c.words.psum, 1, 65536));
+    c.words.output = static_cast<int>(f.optional_integer("output_bits", c.words.output, 1, 1024));
+    f.reject_unknown({"input_bits", "weight_bits", "psum_bits", "output_bits"});
+  }
+
+  c.update.optimizer = c.pe.type == PeType::lns ? Optimizer::lns_madam : Optimizer::madam;
+  c.update.lanes = c.array.cols;
+  if (const toml::table* u = top.table("update")) {
+    detail::Fields f(*u, origin, "update.");
+    if (f.has("optimizer")) {
+      const std::string o = f.string("optimizer");
+      if (o == "lns_madam")
+        c.update.optimizer = Optimizer::lns_madam;
+      else if (o == "madam")
+        c.update.optimizer = Optimizer::madam;
+      else if (o == "sgd")
+        c.update.optimizer = Optimizer::sgd;
+      else if (o == "adam")
+        c.update.optimizer = Optimizer::adam;
+      else
+        f.fail("optimizer", "expected lns_madam, madam, sgd or adam; got '" + o + "'");
+      if (c.update.optimizer == Optimizer::lns_madam && c.pe.type != PeType::lns)
+        f.fail("optimizer", "lns_madam needs an lns PE (weights stored as LNS codes)");
+    }
+    c.update.lanes = static_cast<int>(f.optional_integer("lanes", c.update.lanes, 1, 1 << 20));
+    f.reject_unknown({"optimizer", "lanes"});
+  }
+
+  const auto energy = section("energy");
+  std::filesystem::path table = energy.string("table");
+  if (table.is_relative()) table = base_dir / table;
+  try {
+    c.energy = EnergyTable::load(table);
+  } catch (const ConfigError& e) {
+    energy.fail("table", e.what());
+  }
+  energy.reject_unknown({"table"});
+
+  if (auto p = tile_fit_problem(c)) {
+    const auto dot = p->field.find('.');
+    sram.fail(p->field.substr(dot + 1), p->message);
+  }
+  validate(c);
+  return c;
+}
+
+}  // namespace lnslab::sim
