@@ -3,6 +3,8 @@
 // __attribute__((target("avx2"))), and chosen at run time. The per-element functions restate the
 // scalar rules of arith.cpp / convert.cpp with the same tables, and the tests compare them with
 // the scalar Format operations over every code pair.
+// mul/div and nearest/toward_zero add/sub also have hand-written AVX2 loops
+// (elementwise_avx2.cpp) that take whole vectors; the per-element function does the tail.
 #include "lnslab/lns/kernels/elementwise.hpp"
 
 #include <bit>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "elementwise_simd.hpp"
 #include "gemm_simd.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -160,6 +163,41 @@ std::vector<std::int32_t> add_offsets(const Format& f, Rounding rounding) {
   return v;
 }
 
+// The adder's tables for one format and rounding, derived once per thread and reused while the
+// calls use the same format: the key is the content of the Gaussian-log tables (not an address),
+// so a new Format with equal tables reuses them and any other format rebuilds them.
+struct AddTables {
+  int kmax = -1;
+  Rounding rounding = Rounding::nearest;
+  std::vector<std::int16_t> sum_key, difference_key;
+  std::vector<std::int32_t> offsets;     // add_offsets
+  std::vector<std::int32_t> magnitudes;  // the gather table (u16 lanes)
+  bool gather_ok = false;
+  kernels_detail::EwAdd8 add8;  // the vpshufb tables (u8 lanes)
+  bool add8_ok = false;
+};
+
+const AddTables& add_tables(const Format& f, Rounding rounding) {
+  thread_local AddTables c;
+  const detail::Tables& t = f.tables();
+  const bool nearest = rounding == Rounding::nearest;
+  const auto& sum = nearest ? t.sum_nearest : t.sum_floor;
+  const auto& diff = nearest ? t.difference_nearest : t.difference_floor;
+  if (c.kmax == f.kmax() && c.rounding == rounding && c.sum_key == sum && c.difference_key == diff)
+    return c;
+  c.kmax = -1;  // invalid while rebuilding
+  c.rounding = rounding;
+  c.sum_key = sum;
+  c.difference_key = diff;
+  c.offsets = add_offsets(f, rounding);
+  c.magnitudes = c.offsets;
+  c.gather_ok = kernels_detail::make_ew_add_gather(c.magnitudes.data(), f.kmax(), 65535);
+  c.add8 = kernels_detail::EwAdd8{};
+  c.add8_ok = kernels_detail::make_ew_add8(c.offsets.data(), f.kmax(), c.add8);
+  c.kmax = f.kmax();
+  return c;
+}
+
 // Encoding of floats by comparing bit patterns: for a positive float a and a real threshold m,
 // a >= m exactly when a >= the smallest float not below m, and positive floats order like their
 // bit patterns. Thresholds are padded to a power of two with a pattern above every finite float.
@@ -278,14 +316,38 @@ void decode(const Format& f, std::span<const T> c, std::span<double> out) {
   for (std::size_t i = 0; i < c.size(); ++i) out[i] = f.decode(c[i]);
 }
 
+namespace {
+kernels_detail::EwCodes ew_codes(const Format& f, Underflow u) {
+  return {f.kmax(), f.kmax() + 1, f.kmax() + 1, u == Underflow::clamp ? 1 : 0};
+}
+
+// The hand-written AVX2 loops (elementwise_avx2.cpp) take the longest prefix that fills whole
+// vectors; the per-element function finishes the tail (and everything on the portable path).
+template <CodeStorage T>
+void mul_or_div(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
+                Policy policy, bool divide) {
+  std::size_t done = 0;
+#if LNSLAB_EW_AVX2
+  if (kernels_detail::avx2_active()) {
+    const kernels_detail::EwMul p{ew_codes(f, policy.underflow), f.bias(), divide};
+    if constexpr (sizeof(T) == 1)
+      done = kernels_detail::mul_u8_avx2(p, a.data(), b.data(), out.data(), a.size());
+    else
+      done = kernels_detail::mul_u16_avx2(p, a.data(), b.data(), out.data(), a.size());
+  }
+#endif
+  binary(a.data() + done, b.data() + done, out.data() + done, a.size() - done,
+         MulOp<T>{Common(f, policy.underflow), f.bias(), divide});
+}
+}  // namespace
+
 template <CodeStorage T>
 void mul(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
          Policy policy) {
   check_storage<T>(f, "mul");
   check_sizes(a.size(), b.size(), "mul");
   check_sizes(a.size(), out.size(), "mul");
-  binary(a.data(), b.data(), out.data(), a.size(),
-         MulOp<T>{Common(f, policy.underflow), f.bias(), false});
+  mul_or_div(f, a, b, out, policy, false);
 }
 
 template <CodeStorage T>
@@ -294,8 +356,7 @@ void div(const Format& f, std::span<const T> a, std::span<const T> b, std::span<
   check_storage<T>(f, "div");
   check_sizes(a.size(), b.size(), "div");
   check_sizes(a.size(), out.size(), "div");
-  binary(a.data(), b.data(), out.data(), a.size(),
-         MulOp<T>{Common(f, policy.underflow), f.bias(), true});
+  mul_or_div(f, a, b, out, policy, true);
 }
 
 namespace {
@@ -312,9 +373,27 @@ void add_or_sub(const Format& f, std::span<const T> a, std::span<const T> b, std
                                        : f.add(a[i], b[i], policy, rng));
     return;
   }
-  const std::vector<std::int32_t> offsets = add_offsets(f, policy.rounding);
-  binary(a.data(), b.data(), out.data(), a.size(),
-         AddOp<T>{Common(f, policy.underflow), offsets.data(), subtract ? f.kmax() + 1 : 0});
+  const AddTables& tables = add_tables(f, policy.rounding);
+  const int flip = subtract ? f.kmax() + 1 : 0;
+  const AddOp<T> op{Common(f, policy.underflow), tables.offsets.data(), flip};
+  std::size_t done = 0;
+#if LNSLAB_EW_AVX2
+  if (kernels_detail::avx2_active()) {
+    const kernels_detail::EwCodes codes = ew_codes(f, policy.underflow);
+    if (sizeof(T) == 1 && tables.add8_ok) {
+      kernels_detail::EwAdd8 p = tables.add8;
+      p.c = codes;
+      p.flip = flip;
+      if constexpr (sizeof(T) == 1)
+        done = kernels_detail::add_u8_avx2(p, a.data(), b.data(), out.data(), a.size());
+    } else if (sizeof(T) == 2 && tables.gather_ok) {
+      const kernels_detail::EwAddGather p{codes, flip, tables.magnitudes.data()};
+      if constexpr (sizeof(T) == 2)
+        done = kernels_detail::add_u16_avx2(p, a.data(), b.data(), out.data(), a.size());
+    }
+  }
+#endif
+  binary(a.data() + done, b.data() + done, out.data() + done, a.size() - done, op);
 }
 }  // namespace
 
@@ -363,8 +442,8 @@ code_t sum(const Format& f, std::span<const T> a, Policy policy, Rng* rng) {
     return s;
   }
   // A dependent chain of the branch-free adder (the add-latency benchmark measures this loop).
-  const std::vector<std::int32_t> offsets = add_offsets(f, policy.rounding);
-  const AddOp<code_t> op{Common(f, policy.underflow), offsets.data(), 0};
+  const AddOp<code_t> op{Common(f, policy.underflow), add_tables(f, policy.rounding).offsets.data(),
+                         0};
   for (const T c : a) s = op(s, c);
   return s;
 }
