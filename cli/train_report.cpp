@@ -88,7 +88,8 @@ std::string train_run_json(const nn::Trainer& trainer, double wall_seconds) {
       {"build_type", LNSLAB_BUILD_TYPE},
       {"flags", LNSLAB_CXX_FLAGS},
       {"threads", 1},
-      {"machine", {{"cpu", cpu_model()}, {"hardware_threads", std::thread::hardware_concurrency()}}},
+      {"machine",
+       {{"cpu", cpu_model()}, {"hardware_threads", std::thread::hardware_concurrency()}}},
   };
   j["data"] = {{"train", trainer.train_set().name},
                {"train_images", trainer.train_set().size()},
@@ -115,9 +116,9 @@ std::string train_run_json(const nn::Trainer& trainer, double wall_seconds) {
   j["completed_epochs"] = trainer.completed_epochs();
   j["steps"] = trainer.steps();
   j["wall_seconds_this_invocation"] = wall_seconds;
-  j["final_test_accuracy"] =
-      trainer.history().empty() ? nlohmann::json(nullptr)
-                                : nlohmann::json(trainer.history().back().test_accuracy);
+  j["final_test_accuracy"] = trainer.history().empty()
+                                 ? nlohmann::json(nullptr)
+                                 : nlohmann::json(trainer.history().back().test_accuracy);
   return j.dump(2) + "\n";
 }
 

@@ -35,13 +35,14 @@ std::vector<std::size_t> shuffled_order(std::size_t n, lns::Rng& rng) {
   return order;
 }
 
-Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t seed,
-                       double noise) {
+Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t prototype_seed,
+                       std::uint64_t sample_seed, double noise) {
   if (classes < 2 || count == 0) throw std::invalid_argument("make_synthetic: need >= 2 classes");
-  lns::Rng rng(seed);
+  lns::Rng proto_rng(prototype_seed);
   const auto width = static_cast<std::size_t>(shape.size());
   std::vector<float> prototypes(static_cast<std::size_t>(classes) * width);
-  for (float& p : prototypes) p = static_cast<float>(rng.uniform());
+  for (float& p : prototypes) p = static_cast<float>(proto_rng.uniform());
+  lns::Rng rng(sample_seed);
   Dataset d;
   d.name = "synthetic";
   d.shape = shape;

@@ -45,10 +45,12 @@ Dataset load_idx(const std::filesystem::path& images, const std::filesystem::pat
 Dataset load_idx_split(const std::filesystem::path& dir, const std::string& split,
                        int classes = 10);
 
-/// A seeded synthetic set: each class c has a random prototype image in [0, 1]; a sample is its
-/// class prototype plus N(0, noise^2) pixel noise, clipped to [0, 1].
-Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t seed,
-                       double noise = 0.35);
+/// A seeded synthetic set: each class c has a random prototype image in [0, 1] drawn from
+/// `prototype_seed` (so a training and a test set made with the same prototype seed share their
+/// classes); a sample is its class prototype plus N(0, noise^2) pixel noise, clipped to [0, 1],
+/// drawn from `sample_seed`.
+Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t prototype_seed,
+                       std::uint64_t sample_seed, double noise = 0.35);
 
 /// Moves a seeded random `fraction` of `train` into a returned validation set.
 Dataset split_validation(Dataset& train, double fraction, std::uint64_t seed);

@@ -63,6 +63,7 @@ class Trainer {
 
   const TrainConfig& config() const { return config_; }
   Network<float>& network() { return network_; }
+  const Network<float>& network() const { return network_; }
   const Optimizer& optimizer() const { return *optimizer_; }
   const Dataset& train_set() const { return train_; }
   const Dataset& validation_set() const { return validation_; }

@@ -1,0 +1,236 @@
+// lnslab train: trains an MLP or a small CNN on IDX data (Fashion-MNIST by default) with SGD,
+// Adam, Madam or B-bit LNS Madam, FP32 or with LNS-stored weights; writes metrics.csv, run.json
+// and a resumable checkpoint into --out. The work happens in lnslab::nn.
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "lnslab/lns/format.hpp"
+#include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/trainer.hpp"
+#include "lnslab_version.hpp"
+#include "train_report.hpp"
+
+namespace lnslab::cli {
+namespace {
+
+struct TrainArgs {
+  nn::TrainConfig c;  // holds the parsed values (defaults as in TrainConfig)
+  std::string init = "uniform";
+  std::string out;
+  std::string resume;
+};
+
+/// One command-line setting: its option and how it is copied into a config.
+struct Setting {
+  CLI::Option* option;
+  std::function<void(const TrainArgs&, nn::TrainConfig&)> apply;
+};
+
+std::string read_binary(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("--resume " + path + ": cannot open the checkpoint file");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+nn::Dataset load(const nn::TrainConfig& c, bool train) {
+  if (c.data_dir == "synthetic") {
+    const nn::Shape shape{1, 16, 16};
+    const std::uint64_t prototypes = nn::derive_seed(c.seed, 100, 0);
+    return train ? nn::make_synthetic(2000, shape, 10, prototypes, nn::derive_seed(c.seed, 100, 1))
+                 : nn::make_synthetic(500, shape, 10, prototypes, nn::derive_seed(c.seed, 100, 2));
+  }
+  return nn::load_idx_split(c.data_dir, train ? "train" : "t10k");
+}
+
+void run(const TrainArgs& args, const std::vector<Setting>& settings) {
+  const auto start = std::chrono::steady_clock::now();
+  nn::TrainConfig config;
+  std::string checkpoint;
+  if (!args.resume.empty()) {
+    checkpoint = read_binary(args.resume);
+    config = nn::Trainer::checkpoint_config(checkpoint);
+    // Explicit options must agree with the checkpoint (restore() names any difference), except
+    // --epochs, which may extend the run.
+    for (const Setting& s : settings)
+      if (s.option->count() > 0) s.apply(args, config);
+  } else {
+    for (const Setting& s : settings) s.apply(args, config);
+  }
+  if (config.data_dir.empty()) config.data_dir = nn::default_data_dir;
+
+  nn::Dataset train = load(config, true);
+  nn::Dataset test = load(config, false);
+  nn::Trainer trainer(config, std::move(train), std::move(test));
+  if (!checkpoint.empty()) {
+    trainer.restore(checkpoint);
+    if (trainer.completed_epochs() >= trainer.config().epochs)
+      throw InputError(
+          fmt::format("--resume {}: the checkpoint has already completed {} epochs; "
+                      "pass --epochs N with N > {} to continue",
+                      args.resume, trainer.completed_epochs(), trainer.completed_epochs()));
+  }
+
+  const nn::TrainConfig& c = trainer.config();
+  std::printf("lnslab train: %s, seed %llu\n", build_provenance().c_str(),
+              static_cast<unsigned long long>(c.seed));
+  std::printf("data: %s (%zu train, %zu validation), %s (%zu test)\n",
+              trainer.train_set().name.c_str(), trainer.train_set().size(),
+              trainer.validation_set().size(), trainer.test_set().name.c_str(),
+              trainer.test_set().size());
+  std::printf("optimizer %s, numerics %s%s, lr %g, schedule %s, batch %d, epochs %d\n",
+              c.optimizer.c_str(), c.numerics.c_str(),
+              c.lns_weights() ? (" (" + c.format + ")").c_str() : "", c.lr, c.schedule.c_str(),
+              c.batch, c.epochs);
+  std::fputs(trainer.network().summary().c_str(), stdout);
+  if (trainer.completed_epochs() > 0)
+    std::printf("resuming after epoch %d of %s\n", trainer.completed_epochs(), args.resume.c_str());
+  std::fflush(stdout);
+
+  TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0);
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  trainer.run([&](const nn::BatchProgress& p) { progress.batch(p); },
+              [&](const nn::EpochRecord& r) {
+                progress.epoch(r);
+                if (!args.out.empty()) train_write_outputs(args.out, trainer, elapsed());
+              });
+
+  const auto& last = trainer.history().back();
+  double images = 0.0, seconds = 0.0;
+  for (const auto& r : trainer.history()) {
+    seconds += r.seconds;
+    images += r.images_per_second > 0 ? r.images_per_second : 0.0;
+  }
+  std::printf(
+      "final: test accuracy %.2f%% (loss %.4f) after %d epochs, %llu steps; %.1f s "
+      "training time, mean %.0f img/s\n",
+      last.test_accuracy * 100.0, last.test_loss, trainer.completed_epochs(),
+      static_cast<unsigned long long>(trainer.steps()), seconds,
+      images / static_cast<double>(trainer.history().size()));
+  if (!args.out.empty())
+    std::printf("wrote %s/{metrics.csv,run.json,checkpoint.lnsck}\n", args.out.c_str());
+}
+
+}  // namespace
+
+void register_train(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  auto settings = std::make_shared<std::vector<Setting>>();
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Train an MLP or CNN on IDX data (Fashion-MNIST by default) with SGD, Adam, Madam or B-bit "
+      "LNS Madam; FP32 or LNS-stored weights");
+  nn::TrainConfig& c = args->c;
+  auto add = [&](CLI::Option* o, std::function<void(const TrainArgs&, nn::TrainConfig&)> f) {
+    settings->push_back({o, std::move(f)});
+  };
+  add(cmd->add_option("--model", c.model.kind, "mlp | cnn")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
+  add(cmd->add_option("--widths", c.model.widths,
+                      "mlp hidden widths (default 256) or cnn channels (default 8,16)")
+          ->delimiter(','),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
+      });
+  add(cmd->add_flag("--batchnorm", c.model.batchnorm, "batch normalisation after hidden layers"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.model.batchnorm = a.c.model.batchnorm; });
+  add(cmd->add_flag("--batchnorm-affine", c.model.batchnorm_affine,
+                    "learnable batch-norm scale and shift (off, as in the Madam paper)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.batchnorm_affine = a.c.model.batchnorm_affine;
+      });
+  add(cmd->add_option("--optimizer", c.optimizer,
+                      "sgd | adam | madam | lns-madam | lns-sgd | lns-adam")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.optimizer = a.c.optimizer; });
+  add(cmd->add_option("--numerics", c.numerics,
+                      "fp32 | lns-weights | lns-full (default: lns-weights for lns-* optimizers)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.numerics = a.c.numerics; });
+  add(cmd->add_option("--format", c.format, "LNS weight format for lns-weights (bias is K)")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.format = a.c.format; });
+  add(cmd->add_option("--lr", c.lr,
+                      "learning rate (default: sgd 0.1, adam 0.001, madam 0.01, lns-madam 0.016)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.lr = a.c.lr; });
+  add(cmd->add_option("--epochs", c.epochs, "epochs")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.epochs = a.c.epochs; });
+  add(cmd->add_option("--batch", c.batch, "mini-batch size")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.batch = a.c.batch; });
+  add(cmd->add_option("--schedule", c.schedule,
+                      "none, or comma-separated step=E (x factor after epoch E), plateau=P, "
+                      "factor=F (0.1), warmup=W")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.schedule = a.c.schedule; });
+  add(cmd->add_option("--seed", c.seed, "seed of every random choice")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.seed = a.c.seed; });
+  add(cmd->add_option(
+          "--data", c.data_dir,
+          std::string("IDX data directory (default ") + nn::default_data_dir + "), or 'synthetic'"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.data_dir = a.c.data_dir; });
+  add(cmd->add_option("--train-limit", c.train_limit, "use the first N training images (0: all)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.train_limit = a.c.train_limit; });
+  add(cmd->add_option("--test-limit", c.test_limit, "use the first N test images (0: all)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.test_limit = a.c.test_limit; });
+  add(cmd->add_option("--validation", c.validation,
+                      "fraction of the training set held out for validation (0: none)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; });
+  add(cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.momentum = a.c.momentum; });
+  add(cmd->add_flag("--nesterov", c.nesterov, "Nesterov momentum (sgd)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.nesterov = a.c.nesterov; });
+  add(cmd->add_option("--weight-decay", c.weight_decay, "L2 weight decay (sgd, adam)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.weight_decay = a.c.weight_decay; });
+  add(cmd->add_option("--p-scale", c.p_scale, "madam / LNS storage: sigma* = p_scale * RMS(W0)")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.p_scale = a.c.p_scale; });
+  add(cmd->add_option("--g-bound", c.g_bound, "madam: clamp of the normalised gradient")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.g_bound = a.c.g_bound; });
+  add(cmd->add_option("--rounding", c.rounding,
+                      "lns-sgd / lns-adam re-encoding: nearest | stochastic")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.rounding = a.c.rounding; });
+  add(cmd->add_flag("--random-exponents", c.random_exponents,
+                    "lns-madam: random initial exponents, as the reference code"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.random_exponents = a.c.random_exponents; });
+  add(cmd->add_option("--init", args->init, "weight init: uniform (PyTorch) | he | xavier")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        if (!nn::parse_weight_init(a.init, t.init.weights))
+          throw InputError("--init " + a.init + ": expected uniform, he or xavier");
+      });
+  add(cmd->add_option("--bias-std", c.init.bias_std, "biases start N(0, bias_std^2)")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.init.bias_std = a.c.init.bias_std; });
+  cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
+  cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
+
+  cmd->callback([args, settings] {
+    try {
+      run(*args, *settings);
+    } catch (const nn::ConfigError& e) {
+      throw InputError(std::string("train: ") + e.what());
+    } catch (const nn::DataError& e) {
+      throw InputError(std::string("--data: ") + e.what());
+    } catch (const nn::CheckpointError& e) {
+      throw InputError("--resume " + args->resume + ": " + e.what());
+    } catch (const lns::FormatError& e) {
+      throw InputError(std::string("--format: ") + e.what());
+    }
+  });
+}
+
+}  // namespace lnslab::cli

@@ -1,0 +1,31 @@
+// Accuracy gate: short real Fashion-MNIST runs must clear stated accuracies.
+// MLP 784-256-10, first 6000 training images, first 2000 test images, batch 128, seed 1.
+#include <catch2/catch.hpp>
+
+#include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/trainer.hpp"
+
+using namespace lnslab;
+
+namespace {
+double run(const std::string& optimizer, const std::string& format, int epochs) {
+  static const nn::Dataset train = nn::load_idx_split(nn::default_data_dir, "train").head(6000);
+  static const nn::Dataset test = nn::load_idx_split(nn::default_data_dir, "t10k").head(2000);
+  nn::TrainConfig c;
+  c.optimizer = optimizer;
+  c.format = format;
+  c.epochs = epochs;
+  c.seed = 1;
+  nn::Trainer t(c, train, test);
+  t.run();
+  return t.history().back().test_accuracy;
+}
+}  // namespace
+
+TEST_CASE("Fashion-MNIST gate: FP32 Adam, 5 epochs on 6000 images > 80%", "[gate]") {
+  CHECK(run("adam", "", 5) > 0.80);
+}
+
+TEST_CASE("Fashion-MNIST gate: 8-bit LNS Madam, 5 epochs on 6000 images > 75%", "[gate]") {
+  CHECK(run("lns-madam", "lns8:eta0=0.016", 5) > 0.75);
+}
