@@ -108,8 +108,9 @@ void accumulate(RunReport& run, const LayerReport& layer, int array_pes, bool ke
 std::string format_table(const RunReport& r) {
   std::string s = fmt::format("config {}  (energy table {}, clock {:g} MHz)\n", r.config_name,
                               r.energy_table, r.clock_mhz);
-  s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7} {:>7} {:>10} {:>12}\n", "layer",
-                   "pass", "MxNxK", "cycles", "stall", "map%", "util%", "DRAM MB", "energy");
+  if (!r.layers.empty())
+    s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7} {:>7} {:>10} {:>12}\n", "layer",
+                     "pass", "MxNxK", "cycles", "stall", "map%", "util%", "DRAM MB", "energy");
   for (const auto& l : r.layers) {
     const auto& t = l.timing;
     s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7.1f} {:>7.1f} {:>10.3f} {:>12}\n",
@@ -156,12 +157,13 @@ std::string format_comparison(const std::vector<RunReport>& runs) {
   std::string s = "configs:";
   for (std::size_t i = 0; i < runs.size(); ++i)
     s += fmt::format(" [{}] {}", i, runs[i].config_name);
-  s += "\n\nper layer: total cycles and energy (ratio to [0])\n";
-  s += fmt::format("{:<24} {:<15}", "layer", "pass");
-  for (std::size_t i = 0; i < runs.size(); ++i)
+  s += "\n";
+  if (!runs[0].layers.empty()) s += "\nper layer: total cycles and energy (ratio to [0])\n";
+  if (!runs[0].layers.empty()) s += fmt::format("{:<24} {:<15}", "layer", "pass");
+  for (std::size_t i = 0; i < runs.size() && !runs[0].layers.empty(); ++i)
     s +=
         fmt::format(" {:>12} {:>12}", fmt::format("[{}] cycles", i), fmt::format("[{}] energy", i));
-  s += "\n";
+  if (!runs[0].layers.empty()) s += "\n";
   const auto& base = runs[0];
   for (std::size_t l = 0; l < base.layers.size(); ++l) {
     s += fmt::format("{:<24} {:<15}", base.layers[l].name.substr(0, 24), base.layers[l].kind);
