@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `lnslab train` as a user runs it (synthetic data, so it is fast): output files, a resumed run
+# equal to an uninterrupted one, exit code 2 and no output files on bad input.
+# Usage: test_train_cli.sh /path/to/lnslab
+set -u
+lnslab=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
+
+common=(--data synthetic --widths 32 --batch 64 --seed 5 --schedule step=2)
+
+"$lnslab" train "${common[@]}" --epochs 3 --optimizer lns-madam --format lns10:eta0=0.004 \
+  --out "$work/full" > "$work/full.log" 2>&1
+check "uninterrupted run succeeds" '[ $? -eq 0 ]'
+check "metrics.csv header" 'head -1 "$work/full/metrics.csv" | grep -qx "epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy,seconds"'
+check "metrics.csv has 3 epochs" '[ $(wc -l < "$work/full/metrics.csv") -eq 4 ]'
+check "run.json final_test_accuracy in [0, 1]" 'grep -Eq "\"final_test_accuracy\": (0\.[0-9]+|1|1\.0)," "$work/full/run.json"'
+check "run.json records the seed and revision" 'grep -q "\"seed\": 5" "$work/full/run.json" && grep -q git_revision "$work/full/run.json"'
+check "checkpoint written" '[ -s "$work/full/checkpoint.lnsck" ]'
+check "no temporary files left" '[ -z "$(ls "$work/full" | grep tmp)" ]'
+check "plain lines when not a terminal" 'grep -q "^epoch 3/3 " "$work/full.log"'
+
+"$lnslab" train "${common[@]}" --epochs 2 --optimizer lns-madam --format lns10:eta0=0.004 \
+  --out "$work/part" > /dev/null 2>&1
+"$lnslab" train --resume "$work/part/checkpoint.lnsck" --epochs 3 --out "$work/part" > "$work/resume.log" 2>&1
+check "resume succeeds" '[ $? -eq 0 ]'
+check "resumed metrics equal the uninterrupted ones (all but seconds)" \
+  'diff <(cut -d, -f1-6 "$work/full/metrics.csv") <(cut -d, -f1-6 "$work/part/metrics.csv") > /dev/null'
+
+expect_input_error() {  # name, expected message part, args...
+  local name=$1 part=$2
+  shift 2
+  rm -rf "$work/bad"
+  "$lnslab" train "$@" --out "$work/bad" > "$work/bad.log" 2>&1
+  local rc=$?
+  check "$name: exit code 2 (got $rc)" '[ $rc -eq 2 ]'
+  check "$name: message names the problem" 'grep -q -- "$part" "$work/bad.log"'
+  check "$name: no output files" '[ ! -e "$work/bad/metrics.csv" ] && [ ! -e "$work/bad/run.json" ]'
+}
+expect_input_error "unknown optimizer" "unknown optimizer 'rmsprop'" --data synthetic --optimizer rmsprop
+expect_input_error "bad format spec" "--format" --data synthetic --optimizer lns-madam --format lns8:eta=0.1
+expect_input_error "lr not a multiple of eta0" "integer multiple" --data synthetic --optimizer lns-madam --lr 0.01
+expect_input_error "lns-full" "not implemented" --data synthetic --numerics lns-full
+expect_input_error "bad schedule" "step=x" --data synthetic --schedule step=x
+expect_input_error "missing data" "no file" --data "$work/nowhere"
+mkdir -p "$work/baddata"
+printf 'garbage' > "$work/baddata/train-images-idx3-ubyte"
+printf 'garbage' > "$work/baddata/train-labels-idx1-ubyte"
+expect_input_error "malformed IDX" "truncated header" --data "$work/baddata"
+printf 'LNSLABCK garbage' > "$work/corrupt.lnsck"
+expect_input_error "corrupt checkpoint" "--resume" --resume "$work/corrupt.lnsck" --epochs 5
+expect_input_error "resume with a different setting" "lr" --resume "$work/part/checkpoint.lnsck" --epochs 5 --lr 0.032
+expect_input_error "resume of a finished run" "already completed 3 epochs" --resume "$work/part/checkpoint.lnsck"
+
+exit $fail
