@@ -67,7 +67,7 @@ std::vector<double> random_perturbation(const ParamStore<double>& store,
 
 }  // namespace
 
-TEST_CASE("layers are the weight tensors; biases only when asked", "[bound]") {
+TEST_CASE("layers are the weight tensors, biases only when asked", "[bound]") {
   Network<double> net = small_mlp(1, {8, 8});
   const auto layers = bound_layers(net.params(), false);
   REQUIRE(layers.size() == 3);
