@@ -7,6 +7,7 @@ namespace lnslab::cli {
 void register_format(CLI::App& app);
 void register_closure(CLI::App& app);
 void register_sim(CLI::App& app);
+void register_study(CLI::App& app);
 void register_train(CLI::App& app);
 void register_bound(CLI::App& app);
 

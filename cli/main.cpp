@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   lnslab::cli::register_format(app);
   lnslab::cli::register_closure(app);
   lnslab::cli::register_sim(app);
+  lnslab::cli::register_study(app);
   lnslab::cli::register_train(app);
   lnslab::cli::register_bound(app);
   try {

@@ -1,0 +1,39 @@
+#pragma once
+// Runs the grid: each run is a `lnslab train` process writing OUT/runs/<id>/ (run.json,
+// metrics.csv, checkpoint, log.txt). A run whose run.json exists with the same arguments
+// (OUT/runs/<id>/args.json) is skipped, so a re-run resumes a study and a crash loses only the
+// runs in flight. Up to `jobs` processes run at once.
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lnslab/study/spec.hpp"
+
+namespace lnslab::study {
+
+struct RunOutcome {
+  std::string id;
+  bool cached = false;  ///< skipped: finished by an earlier invocation
+  bool ok = false;
+  int exit_code = 0;
+  double seconds = 0.0;
+};
+
+struct Progress {
+  int done = 0;
+  int running = 0;
+  int left = 0;
+  double eta_seconds = -1.0;  ///< -1 until one run has finished in this invocation
+  std::string last;           ///< a line about the event
+};
+
+/// `lnslab` is the executable to run (`lnslab train ...`). Returns one outcome per run, in order.
+std::vector<RunOutcome> run_grid(const Study& study, const std::filesystem::path& out,
+                                 const std::filesystem::path& lnslab, int jobs,
+                                 const std::function<void(const Progress&)>& progress);
+
+/// OUT/runs/<id>
+std::filesystem::path run_dir(const std::filesystem::path& out, const RunSpec& run);
+
+}  // namespace lnslab::study

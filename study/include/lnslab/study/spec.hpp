@@ -1,0 +1,73 @@
+#pragma once
+// A study file (TOML) and the grid of runs it names.
+//
+//   name = "default"
+//   data = "/usr/share/datasets/fashion-mnist"   # or "synthetic" (tests)
+//   models = ["mlp"]
+//   seeds = [1, 2]
+//   epochs = 10
+//   batch = 128
+//   schedule = "step=7"
+//   train_limit = 0            # first N training images (0: all); test_limit likewise
+//   accelerators = ["../accelerators/fp32.toml", "../accelerators/lns8.toml"]
+//   [topologies]               # simulator topology of each model (SCALE-Sim CSV)
+//   mlp = "../topologies/mlp.csv"
+//   [quick]                    # overrides applied by --quick (any top-level grid key)
+//   epochs = 2
+//   [[runs]]                   # one configuration; `formats` expands into one per format
+//   label = "LNS Madam"
+//   optimizer = "lns-madam"    # sgd | adam | madam | lns-madam | lns-sgd | lns-adam
+//   numerics = "lns-weights"   # fp32 | lns-weights | lns-full (default by optimizer)
+//   formats = ["lns12:eta0=0.001", "lns10:eta0=0.004", "lns8:eta0=0.016"]
+//   lr = 0.016
+//   quick = true               # part of the --quick grid (default true)
+//   # optional: schedule, p_scale, rounding, momentum, epochs, batch
+//
+// Relative paths resolve against the study file's directory. Every error names the file, the line
+// and the key, and is raised before any run starts.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "lnslab/nn/train_config.hpp"
+
+namespace lnslab::study {
+
+class StudyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One training run of the grid.
+struct RunSpec {
+  std::string id;     ///< directory name under OUT/runs, unique, filesystem-safe
+  std::string group;  ///< configuration key shared by the seeds of one configuration
+  std::string label;  ///< e.g. "LNS Madam"
+  std::string model;
+  std::string optimizer;
+  std::string numerics;
+  std::string format;  ///< "" for fp32 runs
+  int bits = 32;       ///< weight storage bits (32 for fp32)
+  std::uint64_t seed = 1;
+  std::vector<std::string> train_args;  ///< the `lnslab train` arguments, --out excluded
+};
+
+enum class Mode { normal, quick, full };
+
+struct Study {
+  std::string name;
+  std::filesystem::path file;
+  std::string data;
+  std::vector<std::filesystem::path> accelerators;
+  std::map<std::string, std::filesystem::path> topologies;
+  int batch = 128;
+  std::vector<RunSpec> runs;
+};
+
+/// Reads and validates a study file and expands its grid. Throws StudyError.
+Study load_study(const std::filesystem::path& file, Mode mode);
+
+}  // namespace lnslab::study
