@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds lnslab (Release) and runs the main job.
+# Installs dependencies, builds lnslab (Release) and runs the main job: the quick bit-width study
+# (FP32 vs 12/10/8-bit LNS training on Fashion-MNIST, costed on the simulated accelerators).
+#   scripts/demo.sh                 quick study into study-out/
+#   scripts/demo.sh --full          the whole default study (about an hour on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +11,10 @@ cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DLNSLAB_BUILD_TESTS=OFF 
   -DLNSLAB_BUILD_BENCH=OFF >/dev/null
 cmake --build build/release -j "$(nproc 2>/dev/null || echo 2)" --target lnslab
 
+mode=--quick
+if [ "${1:-}" = "--full" ]; then mode=--full; fi
 echo
-echo "== The Madam paper's formats (12/10/8-bit, base 1+eta0) and the LNS-Madam base 2^(1/8)"
-build/release/cli/lnslab format lns12:eta0=0.001 lns10:eta0=0.004 lns8:eta0=0.016 lns8:gamma=8 --stats
+echo "== lnslab study $mode (runs are cached in study-out/runs: a second call only re-reports)"
+build/release/cli/lnslab study $mode --out study-out
+echo
+echo "The report is study-out/report.md (plots in study-out/plots/, data in study-out/results.csv)."
