@@ -54,6 +54,16 @@ nn::Dataset load(const nn::TrainConfig& c, bool train) {
   return nn::load_idx_split(c.data_dir, train ? "train" : "t10k");
 }
 
+// lns-full's default accelerator: the 8-bit LNS one shipped in configs/.
+std::string default_accelerator() {
+  for (const std::filesystem::path& p :
+       {std::filesystem::path("configs/accelerators/lns8.toml"),
+        std::filesystem::path(LNSLAB_SOURCE_DIR) / "configs/accelerators/lns8.toml"})
+    if (std::filesystem::exists(p)) return p.string();
+  throw InputError("--numerics lns-full: no --accelerator given and configs/accelerators/lns8.toml "
+                   "was not found");
+}
+
 void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   const auto start = std::chrono::steady_clock::now();
   nn::TrainConfig config;
@@ -69,6 +79,8 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     for (const Setting& s : settings) s.apply(args, config);
   }
   if (config.data_dir.empty()) config.data_dir = nn::default_data_dir;
+  if (config.numerics == "lns-full" && config.accelerator.empty())
+    config.accelerator = default_accelerator();
 
   nn::Dataset train = load(config, true);
   nn::Dataset test = load(config, false);
@@ -140,7 +152,7 @@ void register_train(CLI::App& app) {
   add(cmd->add_option("--model", c.model.kind, "mlp | cnn")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
   add(cmd->add_option("--widths", c.model.widths,
-                      "mlp hidden widths (default 256) or cnn channels (default 8,16)")
+                      "mlp hidden widths (default 256) or cnn channels (default 16,32)")
           ->delimiter(','),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
@@ -215,6 +227,19 @@ void register_train(CLI::App& app) {
   add(cmd->add_option("--bias-std", c.init.bias_std, "biases start N(0, bias_std^2)")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.init.bias_std = a.c.init.bias_std; });
+  add(cmd->add_option("--accelerator", c.accelerator,
+                      "lns-full: simulated accelerator config (default "
+                      "configs/accelerators/lns8.toml)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.accelerator = a.c.accelerator; });
+  add(cmd->add_option("--activation-format", c.activation_format,
+                      "lns-full: activations' LNS format (default: the accelerator's)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.activation_format = a.c.activation_format; });
+  add(cmd->add_option("--gradient-format", c.gradient_format,
+                      "lns-full: activation gradients' LNS format (default: the accelerator's)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.gradient_format = a.c.gradient_format; });
+  add(cmd->add_option("--weight-gemm-format", c.weight_gemm_format,
+                      "lns-full: weights' LNS format inside GEMMs (default: the accelerator's)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.weight_gemm_format = a.c.weight_gemm_format; });
   cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
   cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
 

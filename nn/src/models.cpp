@@ -6,7 +6,7 @@ namespace lnslab::nn {
 
 std::vector<int> model_widths(const ModelSpec& spec) {
   if (!spec.widths.empty()) return spec.widths;
-  if (spec.kind == "cnn") return {8, 16};
+  if (spec.kind == "cnn") return {16, 32};
   return {256};
 }
 

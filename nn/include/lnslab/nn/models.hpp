@@ -3,8 +3,8 @@
 //   mlp: input -> [Linear(w) -> ReLU] for each hidden width w -> Linear(classes)
 //        (784-256-10 by default)
 //   cnn: LeNet-like: Conv(c1, 5x5, pad 2) -> ReLU -> MaxPool 2 -> Conv(c2, 5x5) -> ReLU ->
-//        MaxPool 2 -> Flatten -> Linear(classes)   (c1, c2 = 8, 16 by default; 28x28 input gives
-//        8x14x14 and 16x5x5 maps)
+//        MaxPool 2 -> Flatten -> Linear(classes)   (c1, c2 = 16, 32 by default; 28x28 input gives
+//        16x14x14 and 32x5x5 maps)
 // Optional batch normalisation after every Linear/Conv but the last (affine as configured).
 #include <string>
 #include <vector>
@@ -15,7 +15,7 @@ namespace lnslab::nn {
 
 struct ModelSpec {
   std::string kind = "mlp";  ///< "mlp" | "cnn"
-  std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {8, 16})
+  std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {16, 32})
   bool batchnorm = false;
   bool batchnorm_affine = false;
 };
