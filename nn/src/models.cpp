@@ -25,8 +25,10 @@ Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
     }
     b.linear(classes);
   } else if (spec.kind == "cnn") {
-    if (widths.size() != 2)
-      throw ConfigError("model cnn: --widths expects two channel counts (e.g. 8,16)");
+    if (widths.size() != 2 && widths.size() != 3)
+      throw ConfigError(
+          "model cnn: --widths expects two channel counts and an optional hidden width (e.g. "
+          "16,32 or 16,32,128)");
     if (input.height < 12 || input.width < 12)
       throw ConfigError("model cnn needs inputs of at least 12x12, got " + input.str());
     b.conv2d({widths[0], 5, 1, 2, true});
@@ -34,7 +36,13 @@ Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
     b.relu().maxpool(2);
     b.conv2d({widths[1], 5, 1, 0, true});
     if (spec.batchnorm) b.batchnorm(spec.batchnorm_affine);
-    b.relu().maxpool(2).flatten().linear(classes);
+    b.relu().maxpool(2).flatten();
+    if (widths.size() == 3) {
+      b.linear(widths[2]);
+      if (spec.batchnorm) b.batchnorm(spec.batchnorm_affine);
+      b.relu();
+    }
+    b.linear(classes);
   } else {
     throw ConfigError("unknown model '" + spec.kind + "': expected mlp or cnn");
   }

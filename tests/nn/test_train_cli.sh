@@ -42,7 +42,6 @@ expect_input_error() {  # name, expected message part, args...
 expect_input_error "unknown optimizer" "unknown optimizer 'rmsprop'" --data synthetic --optimizer rmsprop
 expect_input_error "bad format spec" "--format" --data synthetic --optimizer lns-madam --format lns8:eta=0.1
 expect_input_error "lr not a multiple of eta0" "integer multiple" --data synthetic --optimizer lns-madam --lr 0.01
-expect_input_error "lns-full" "not implemented" --data synthetic --numerics lns-full
 expect_input_error "bad schedule" "step=x" --data synthetic --schedule step=x
 expect_input_error "missing data" "no file" --data "$work/nowhere"
 mkdir -p "$work/baddata"

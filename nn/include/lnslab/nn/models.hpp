@@ -4,7 +4,8 @@
 //        (784-256-10 by default)
 //   cnn: LeNet-like: Conv(c1, 5x5, pad 2) -> ReLU -> MaxPool 2 -> Conv(c2, 5x5) -> ReLU ->
 //        MaxPool 2 -> Flatten -> Linear(classes)   (c1, c2 = 16, 32 by default; 28x28 input gives
-//        16x14x14 and 32x5x5 maps)
+//        16x14x14 and 32x5x5 maps); a third width h adds a hidden Linear(h) -> ReLU before the
+//        classifier
 // Optional batch normalisation after every Linear/Conv but the last (affine as configured).
 #include <string>
 #include <vector>
@@ -15,7 +16,8 @@ namespace lnslab::nn {
 
 struct ModelSpec {
   std::string kind = "mlp";  ///< "mlp" | "cnn"
-  std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {16, 32})
+  std::vector<int>
+      widths;  ///< mlp hidden widths (default {256}); cnn channels (default {16, 32}) [+ hidden]
   bool batchnorm = false;
   bool batchnorm_affine = false;
 };
