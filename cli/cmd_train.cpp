@@ -60,8 +60,9 @@ std::string default_accelerator() {
        {std::filesystem::path("configs/accelerators/lns8.toml"),
         std::filesystem::path(LNSLAB_SOURCE_DIR) / "configs/accelerators/lns8.toml"})
     if (std::filesystem::exists(p)) return p.string();
-  throw InputError("--numerics lns-full: no --accelerator given and configs/accelerators/lns8.toml "
-                   "was not found");
+  throw InputError(
+      "--numerics lns-full: no --accelerator given and configs/accelerators/lns8.toml "
+      "was not found");
 }
 
 void run(const TrainArgs& args, const std::vector<Setting>& settings) {
@@ -239,7 +240,9 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.gradient_format = a.c.gradient_format; });
   add(cmd->add_option("--weight-gemm-format", c.weight_gemm_format,
                       "lns-full: weights' LNS format inside GEMMs (default: the accelerator's)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.weight_gemm_format = a.c.weight_gemm_format; });
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.weight_gemm_format = a.c.weight_gemm_format;
+      });
   cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
   cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
 

@@ -116,6 +116,13 @@ std::string train_run_json(const nn::Trainer& trainer, double wall_seconds) {
   j["completed_epochs"] = trainer.completed_epochs();
   j["steps"] = trainer.steps();
   j["wall_seconds_this_invocation"] = wall_seconds;
+  if (const nn::SimulatedSteps* s = trainer.simulated()) {
+    // lns-full: every GEMM of training ran on the simulated accelerator (bit-exact datapath).
+    j["simulated"] = {{"accelerator", s->accelerator},
+                      {"steps", s->steps},
+                      {"cycles_per_step", s->cycles_per_step()},
+                      {"energy_pj_per_step", s->energy_pj_per_step()}};
+  }
   j["final_test_accuracy"] = trainer.history().empty()
                                  ? nlohmann::json(nullptr)
                                  : nlohmann::json(trainer.history().back().test_accuracy);

@@ -31,18 +31,16 @@ void TrainConfig::resolve() {
     throw ConfigError("unknown optimizer '" + optimizer +
                       "': expected sgd, adam, madam, lns-madam, lns-sgd or lns-adam");
   if (numerics.empty()) numerics = lns_named ? "lns-weights" : "fp32";
-  if (numerics == "lns-full")
-    throw ConfigError(
-        "numerics 'lns-full' is not implemented yet (it needs the lns GEMM kernels "
-        "and the simulator's gemm); use fp32 or lns-weights");
-  if (numerics != "fp32" && numerics != "lns-weights")
+  if (numerics == "lns-full" && accelerator.empty())
+    throw ConfigError("numerics 'lns-full' needs an accelerator config (--accelerator FILE)");
+  if (numerics != "fp32" && numerics != "lns-weights" && numerics != "lns-full")
     throw ConfigError("unknown numerics '" + numerics +
                       "': expected fp32, lns-weights or lns-full");
   if (numerics == "fp32" && lns_named)
     throw ConfigError("optimizer '" + optimizer +
                       "' stores weights as LNS codes: use --numerics "
                       "lns-weights (or leave --numerics out)");
-  if (numerics == "lns-weights") optimizer = "lns-" + base;
+  if (numerics == "lns-weights" || numerics == "lns-full") optimizer = "lns-" + base;
   if (model.kind != "mlp" && model.kind != "cnn")
     throw ConfigError("unknown model '" + model.kind + "': expected mlp or cnn");
   if (lr == 0.0) lr = default_lr();
@@ -113,6 +111,10 @@ nlohmann::json to_json(const TrainConfig& c) {
       {"g_bound", c.g_bound},
       {"rounding", c.rounding},
       {"random_exponents", c.random_exponents},
+      {"accelerator", c.accelerator},
+      {"activation_format", c.activation_format},
+      {"gradient_format", c.gradient_format},
+      {"weight_gemm_format", c.weight_gemm_format},
       {"init", std::string(to_string(c.init.weights))},
       {"bias_std", c.init.bias_std},
   };
@@ -145,6 +147,11 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.g_bound = j.at("g_bound").get<double>();
     c.rounding = j.at("rounding").get<std::string>();
     c.random_exponents = j.at("random_exponents").get<bool>();
+    // lns-full keys (absent from runs made before lns-full existed).
+    c.accelerator = j.value("accelerator", std::string());
+    c.activation_format = j.value("activation_format", std::string());
+    c.gradient_format = j.value("gradient_format", std::string());
+    c.weight_gemm_format = j.value("weight_gemm_format", std::string());
     if (!parse_weight_init(j.at("init").get<std::string>(), c.init.weights))
       throw ConfigError("unknown init in the stored settings");
     c.init.bias_std = j.at("bias_std").get<double>();

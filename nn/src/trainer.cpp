@@ -84,6 +84,26 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
   initialize(network_.params(), config_.init, init_rng);
   lns::Rng attach_rng(derive_seed(config_.seed, attach_stream, 0));
   optimizer_->attach(network_.params(), attach_rng);
+  if (config_.numerics == "lns-full") {
+    sim::Config acc;
+    try {
+      acc = sim::load_config(config_.accelerator);
+    } catch (const std::exception& e) {
+      throw ConfigError(std::string("--accelerator: ") + e.what());
+    }
+    if (!acc.pe.format) throw ConfigError("--accelerator: '" + acc.name + "' has no LNS format");
+    auto format_or = [&](const std::string& spec) {
+      try {
+        return spec.empty() ? *acc.pe.format : lns::Format::parse(spec);
+      } catch (const lns::FormatError& e) {
+        throw ConfigError(e.what());
+      }
+    };
+    lns_ = std::make_unique<LnsMatmul>(acc, format_or(config_.weight_gemm_format),
+                                       format_or(config_.activation_format),
+                                       format_or(config_.gradient_format));
+    network_.set_backend(*lns_);
+  }
 }
 
 Evaluation Trainer::evaluate(const Dataset& data) {
@@ -103,6 +123,7 @@ Evaluation Trainer::evaluate(const Dataset& data) {
     loss += r.loss * static_cast<double>(n);
     correct += static_cast<std::size_t>(r.correct);
   }
+  if (lns_) lns_->discard();  // evaluation is not part of a training step's cost
   e.loss = loss / static_cast<double>(data.size());
   e.accuracy = static_cast<double>(correct) / static_cast<double>(data.size());
   return e;
@@ -133,6 +154,7 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     ctx.step = steps_;
     ctx.rng = &step_rng;
     optimizer_->step(network_.params(), ctx);
+    if (lns_) lns_->close_step(static_cast<std::int64_t>(network_.params().trainable_size()));
     ++steps_;
     loss_sum += r.loss * static_cast<double>(n);
     correct += static_cast<std::size_t>(r.correct);

@@ -39,11 +39,18 @@ struct TrainConfig {
   double g_bound = 10.0;             ///< madam / lns-madam
   std::string rounding = "nearest";  ///< lns-sgd / lns-adam re-encoding: nearest | stochastic
   bool random_exponents = false;     ///< lns-madam: the reference code's random initial exponents
+  // lns-full: the simulated accelerator every matrix product runs on, and the operand formats
+  // (empty: the accelerator's PE format).
+  std::string accelerator;  ///< sim config file (the CLI fills configs/accelerators/lns8.toml)
+  std::string activation_format;
+  std::string gradient_format;
+  std::string weight_gemm_format;
   InitConfig init;
 
   /// Fills defaults, canonicalises optimizer/numerics and validates everything (ConfigError).
   void resolve();
-  bool lns_weights() const { return numerics == "lns-weights"; }
+  /// Weights stored as LNS codes (lns-weights, and lns-full which also runs every GEMM in LNS).
+  bool lns_weights() const { return numerics == "lns-weights" || numerics == "lns-full"; }
   double default_lr() const;
 };
 

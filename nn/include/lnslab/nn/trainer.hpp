@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/lns_matmul.hpp"
 #include "lnslab/nn/network.hpp"
 #include "lnslab/nn/optimizer.hpp"
 #include "lnslab/nn/schedule.hpp"
@@ -71,6 +72,9 @@ class Trainer {
   int completed_epochs() const { return completed_; }
   std::uint64_t steps() const { return steps_; }
   const std::vector<EpochRecord>& history() const { return history_; }
+  /// lns-full: the simulated accelerator's totals over the training steps of this process
+  /// (evaluation passes are computed on it too but not counted); nullptr otherwise.
+  const SimulatedSteps* simulated() const { return lns_ ? &lns_->totals() : nullptr; }
 
   /// Trains one more epoch and evaluates; `progress` is called after every batch.
   EpochRecord run_epoch(const std::function<void(const BatchProgress&)>& progress = {});
@@ -96,6 +100,7 @@ class Trainer {
   int completed_ = 0;
   std::uint64_t steps_ = 0;
   std::vector<EpochRecord> history_;
+  std::unique_ptr<LnsMatmul> lns_;  ///< lns-full only; the network's layers point at it
 };
 
 }  // namespace lnslab::nn
