@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 const std::set<std::string> grid_keys = {"name",       "data",         "models",    "seeds",
                                          "epochs",     "batch",        "schedule",  "train_limit",
                                          "test_limit", "accelerators", "topologies"};
-const std::set<std::string> run_keys = {"label",    "optimizer", "numerics", "formats", "format",
-                                        "lr",       "quick",     "schedule", "p_scale", "rounding",
-                                        "momentum", "epochs",    "batch",    "full"};
+const std::set<std::string> run_keys = {
+    "label",   "optimizer", "numerics", "formats", "format", "lr",   "quick",      "schedule",
+    "p_scale", "rounding",  "momentum", "epochs",  "batch",  "full", "accelerator"};
 
 struct Grid {
   std::string name = "study";
@@ -191,7 +191,7 @@ Study load_study(const fs::path& file, Mode mode) {
       if (!run_keys.count(std::string(k.str())))
         fail(file, node.source(), std::string(k.str()),
              "unknown key in [[runs]] (known: label, optimizer, numerics, formats, format, lr, "
-             "quick, full, schedule, p_scale, rounding, momentum, epochs, batch)");
+             "quick, full, schedule, p_scale, rounding, momentum, epochs, batch, accelerator)");
     auto opt = [&](const char* key) { return r.get(key); };
     if (opt("optimizer") == nullptr) fail(file, r.source(), "optimizer", "missing in [[runs]]");
     const std::string optimizer = get<std::string>(file, *opt("optimizer"), "optimizer", "a name");
@@ -225,6 +225,10 @@ Study load_study(const fs::path& file, Mode mode) {
           if (opt("p_scale")) c.p_scale = get<double>(file, *opt("p_scale"), "p_scale", "a number");
           if (opt("rounding"))
             c.rounding = get<std::string>(file, *opt("rounding"), "rounding", "a mode");
+          if (opt("accelerator"))
+            c.accelerator = resolve_path(file, get<std::string>(file, *opt("accelerator"),
+                                                                "accelerator", "a config path"))
+                                .string();
           if (opt("momentum"))
             c.momentum = get<double>(file, *opt("momentum"), "momentum", "a number");
           if (opt("epochs"))
@@ -273,6 +277,7 @@ Study load_study(const fs::path& file, Mode mode) {
           arg("--momentum", fmt::format("{}", c.momentum));
           arg("--rounding", c.rounding);
           arg("--data", grid.data);
+          if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
           s.runs.push_back(std::move(run));
         }
       }

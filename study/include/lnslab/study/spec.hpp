@@ -21,7 +21,8 @@
 //   formats = ["lns12:eta0=0.001", "lns10:eta0=0.004", "lns8:eta0=0.016"]
 //   lr = 0.016
 //   quick = true               # part of the --quick grid (default true)
-//   # optional: schedule, p_scale, rounding, momentum, epochs, batch
+//   # optional: schedule, p_scale, rounding, momentum, epochs, batch, accelerator (the
+//   # simulated accelerator of an lns-full run, whose every GEMM runs on it)
 //
 // Relative paths resolve against the study file's directory. Every error names the file, the line
 // and the key, and is raised before any run starts.
