@@ -9,6 +9,14 @@
 namespace lnslab::nn {
 
 namespace {
+/// Round to nearest, ties to even, for |x| < 2^22 (|m * ghat| <= m * g_bound): adding and
+/// subtracting 1.5 * 2^23 leaves the integer part under the default rounding mode. Exact, and
+/// unlike nearbyint no library call on SSE2-only builds.
+inline float round_half_even(float x) {
+  constexpr float shifter = 0x1.8p23f;
+  return (x + shifter) - shifter;  // no -ffast-math: the compiler keeps both roundings
+}
+
 double base_precision(const lns::Format& f) {
   return f.base_kind() == lns::BaseKind::eta0 ? f.tables().param : f.base() - 1.0;
 }
@@ -24,6 +32,9 @@ LnsMadam::LnsMadam(lns::Format format, double base_lr, LnsMadamConfig config)
         "lns-madam: lr {} is not an integer multiple of the base precision eta0 = {} of {} "
         "(lr / eta0 = {:.6g}); use lr = m * eta0 with an integer m >= 1",
         base_lr, eta0_, weights_.format().spec(), ratio));
+  if (!(rounded * config_.madam.g_bound < 0x1p22))
+    throw ConfigError(fmt::format("lns-madam: lr / eta0 * g_bound = {} exceeds 2^22",
+                                  rounded * config_.madam.g_bound));
 }
 
 int LnsMadam::multiple(double lr) const {
@@ -66,7 +77,7 @@ void LnsMadam::step(ParamStore<float>& store, const StepContext& ctx) {
       const long k = f.exponent(c);
       if (k == 0) continue;  // zero never moves (and a NaN code stays NaN)
       const bool negative = f.is_negative(c);
-      const long delta = static_cast<long>(std::nearbyint(m * ghat[i]));  // half to even
+      const long delta = static_cast<long>(round_half_even(m * ghat[i]));
       const long next = std::clamp(k - (negative ? -delta : delta), 1L, kmax);
       codes[i] = f.make(negative, static_cast<int>(next));
       values[i] = weights_.decode(t, codes[i]);

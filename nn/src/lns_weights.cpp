@@ -61,6 +61,7 @@ void LnsWeights::attach(ParamStore<float>& store, bool random_exponents, lns::Rn
     }
   }
   offset_.push_back(codes_.size());
+  build_tables();
   decode_into(store);
 }
 
@@ -72,11 +73,18 @@ std::span<const lns::code_t> LnsWeights::codes(std::size_t t) const {
   return std::span<const lns::code_t>(codes_).subspan(offset_[t], offset_[t + 1] - offset_[t]);
 }
 
+void LnsWeights::build_tables() {
+  const std::size_t n = magnitude_.size();
+  decoded_.assign(sigma_.size() * n, 0.0f);
+  for (std::size_t t = 0; t < sigma_.size(); ++t)
+    for (std::size_t k = 1; k < n; ++k)
+      decoded_[t * n + k] = static_cast<float>(static_cast<double>(sigma_[t]) * magnitude_[k]);
+}
+
 float LnsWeights::decode(std::size_t t, lns::code_t c) const {
   if (format_.is_nan(c)) return std::nanf("");
-  const double m =
-      static_cast<double>(sigma_[t]) * magnitude_[static_cast<std::size_t>(format_.exponent(c))];
-  return static_cast<float>(format_.is_negative(c) ? -m : m);
+  const float m = decoded_[t * magnitude_.size() + static_cast<std::size_t>(format_.exponent(c))];
+  return format_.is_negative(c) ? -m : m;
 }
 
 void LnsWeights::decode_into(ParamStore<float>& store) const {
@@ -114,6 +122,7 @@ void LnsWeights::load(StateReader& in) {
   if (spec != format_.spec())
     throw CheckpointError("checkpoint weight format " + spec + " differs from " + format_.spec());
   in.floats_into(sigma_, "weight scales sigma*");
+  build_tables();
   const auto codes = in.codes("weight codes");
   if (codes.size() != codes_.size())
     throw CheckpointError("checkpoint has " + std::to_string(codes.size()) +

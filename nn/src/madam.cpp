@@ -11,11 +11,17 @@ void madam_normalize(std::span<const float> g, std::span<float> v, std::uint64_t
   const float one_minus_beta = static_cast<float>(1.0 - config.beta);
   const float correction = static_cast<float>(1.0 - std::pow(config.beta, static_cast<double>(t)));
   const float bound = static_cast<float>(config.g_bound);
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    v[i] = beta * v[i] + one_minus_beta * (g[i] * g[i]);
-    float gh = g[i] / std::sqrt(v[i] / correction);
-    if (std::isnan(gh)) gh = 0.0f;            // 0/0 when g = 0 and v = 0
-    ghat[i] = std::clamp(gh, -bound, bound);  // +-inf (g^2 underflowed) -> +-g_bound
+  // Branch-free so that the loop vectorises; same values as the scalar rule.
+  const std::size_t n = g.size();
+  const float* gp = g.data();
+  float* vp = v.data();
+  float* out = ghat.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    vp[i] = beta * vp[i] + one_minus_beta * (gp[i] * gp[i]);
+    float gh = gp[i] / std::sqrt(vp[i] / correction);
+    gh = gh == gh ? gh : 0.0f;       // NaN (0/0 when g = 0 and v = 0) -> 0
+    gh = gh < -bound ? -bound : gh;  // +-inf (g^2 underflowed) -> +-g_bound
+    out[i] = gh > bound ? bound : gh;
   }
 }
 

@@ -33,7 +33,8 @@ class LnsWeights {
   std::span<lns::code_t> codes(std::size_t t);
   std::span<const lns::code_t> codes(std::size_t t) const;
 
-  /// Decoded value of one code of tensor t: sign * sigma* * b^(k - K) (0 for the zero code).
+  /// Decoded value of one code of tensor t: sign * sigma* * b^(k - K) (0 for the zero code),
+  /// rounded once from double to float (a per-tensor table of the K + 1 magnitudes).
   float decode(std::size_t t, lns::code_t c) const;
   /// Writes every tensor's decoded values into the store.
   void decode_into(ParamStore<float>& store) const;
@@ -51,7 +52,10 @@ class LnsWeights {
   std::vector<float> sigma_;
   std::vector<std::size_t> offset_;  // tensor t's first code in codes_
   std::vector<lns::code_t> codes_;
+  void build_tables();
+
   std::vector<double> magnitude_;  // b^(k - K) for k in [0, K]
+  std::vector<float> decoded_;     // per tensor t: float(sigma*_t * b^(k - K)), k in [0, K]
 };
 
 }  // namespace lnslab::nn
