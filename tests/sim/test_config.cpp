@@ -132,9 +132,9 @@ TEST_CASE("shipped topologies load and a ResNet-50 training step simulates") {
   CHECK(mlp.gemms[0].shape == GemmShape{1, 256, 784});
   const auto cnn = load_topology(sim_test::config_dir() + "/topologies/cnn.csv");
   REQUIRE(cnn.gemms.size() == 3);
-  CHECK(cnn.gemms[0].shape == GemmShape{28 * 28, 8, 25});
-  CHECK(cnn.gemms[1].shape == GemmShape{10 * 10, 16, 200});
-  CHECK(cnn.gemms[2].shape == GemmShape{1, 10, 400});
+  CHECK(cnn.gemms[0].shape == GemmShape{28 * 28, 16, 25});
+  CHECK(cnn.gemms[1].shape == GemmShape{10 * 10, 32, 400});
+  CHECK(cnn.gemms[2].shape == GemmShape{1, 10, 800});
   const auto r50 = load_topology(sim_test::config_dir() + "/topologies/resnet50.csv", 32);
   const auto cfg = load_config(sim_test::config_dir() + "/accelerators/lns8.toml");
   const auto run = simulate(cfg, training_step(r50));
