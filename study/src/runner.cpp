@@ -88,7 +88,6 @@ std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const 
   double finished_seconds = 0.0;
   int finished = 0;
   std::size_t next = 0;
-  const auto began = Clock::now();
   while (next < queue.size() || !running.empty()) {
     while (next < queue.size() && static_cast<int>(running.size()) < std::max(1, jobs)) {
       const std::size_t i = queue[next++];
@@ -120,8 +119,6 @@ std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const 
     finished_seconds += o.seconds;
     // ETA: mean run time so far, the runs left and running shared over the job slots.
     const double mean = finished_seconds / finished;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
-    (void)elapsed;
     p.eta_seconds = mean * (p.left + 0.5 * p.running) / std::max(1, jobs);
     p.last = (o.ok ? "finished "
                    : "FAILED (exit " + std::to_string(o.exit_code) + ", see " +
