@@ -57,17 +57,6 @@ std::string read_binary(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::string cpu_name() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
-    }
-  return "unknown";
-}
-
 nn::Dataset load_train(const std::string& dir, std::uint64_t data_seed) {
   if (dir == "synthetic")  // the same set as `lnslab train --data synthetic --seed S`
     return nn::make_synthetic(2000, nn::Shape{1, 16, 16}, 10, nn::derive_seed(data_seed, 100, 0),
@@ -163,7 +152,7 @@ void run(const BoundArgs& a) {
       {"flags", LNSLAB_CXX_FLAGS},
       {"threads", 1},
       {"machine",
-       {{"cpu", cpu_name()}, {"hardware_threads", std::thread::hardware_concurrency()}}}};
+       {{"cpu", cpu_model()}, {"hardware_threads", std::thread::hardware_concurrency()}}}};
   j["model"] = trainer.config().model.kind;
   j["widths"] = nn::model_widths(trainer.config().model);
   j["checkpoint"] = a.checkpoint.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.checkpoint);

@@ -41,14 +41,6 @@ fs::path default_study_file() {
       "(expected to run from the lnslab source tree or to get a STUDY.toml)");
 }
 
-std::string cpu_name() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
 std::string duration(double s) {
   if (s < 0) return "?";
   const int t = static_cast<int>(s + 0.5);
@@ -95,7 +87,7 @@ void run_study(const StudyOptions& o) {
     throw InputError(e.what());
   }
   study::Provenance prov{LNSLAB_GIT_REVISION, LNSLAB_CXX_COMPILER, LNSLAB_CXX_FLAGS,
-                         cpu_name(),          o.command,           jobs};
+                         cpu_model(),         o.command,           jobs};
   const auto plots = study::write_report(s, groups, out, prov);
   fmt::print("\n{}\n", study::format_table(groups));
   fmt::print("report: {}\n", (out / "report.md").string());

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 #include "lnslab_version.hpp"
 
@@ -42,6 +43,17 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
       std::fwrite(content.data(), 1, content.size(), out.handle()) != content.size())
     throw InputError("cannot write '" + path.string() + "': " + std::strerror(errno));
   out.commit();
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
+    }
+  return "unknown";
 }
 
 std::string build_provenance() {

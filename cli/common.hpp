@@ -34,6 +34,9 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
 };
 
+/// The CPU's model name from /proc/cpuinfo ("unknown" if absent), for provenance records.
+std::string cpu_model();
+
 /// "revision compiler build-type" of this binary, for provenance lines.
 std::string build_provenance();
 
