@@ -54,11 +54,11 @@ void check_binary_ops(const Format& f, std::size_t count, bool all_policies) {
     policies.push_back({Rounding::nearest, Underflow::clamp});
     policies.push_back({Rounding::toward_zero, Underflow::clamp});
   }
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::portable}) {
+  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
     set_kernel_isa(isa);
     for (const Policy pol : policies) {
       INFO(f.spec() << " rounding " << to_string(pol.rounding) << " underflow "
-                    << to_string(pol.underflow) << " portable " << (isa == KernelIsa::portable));
+                    << to_string(pol.underflow) << " isa " << static_cast<int>(isa));
       std::size_t bad[4] = {0, 0, 0, 0};
       mul<T>(f, p.a, p.b, out, pol);
       for (std::size_t i = 0; i < n; ++i) bad[0] += out[i] != f.mul(p.a[i], p.b[i], pol);
@@ -93,7 +93,7 @@ void check_unary_ops(const Format& f) {
   std::vector<T> out(codes.size());
   std::vector<float> values(codes.size());
   std::vector<double> dvalues(codes.size());
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::portable}) {
+  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
     set_kernel_isa(isa);
     neg<T>(f, codes, out);
     for (std::size_t i = 0; i < codes.size(); ++i) CHECK(out[i] == f.neg(codes[i]));
@@ -141,7 +141,7 @@ void check_encode(const Format& f) {
     xs.push_back(static_cast<float>((rng.below(2) != 0 ? -1 : 1) * std::exp(e)));
   }
   std::vector<T> out(xs.size());
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::portable}) {
+  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
     set_kernel_isa(isa);
     for (const Policy pol : {Policy{}, Policy{Rounding::toward_zero, Underflow::flush},
                              Policy{Rounding::nearest, Underflow::clamp}}) {
@@ -251,10 +251,10 @@ TEST_CASE("elementwise kernels: vector tails, aliasing and extreme biases on bot
         a16[i] = static_cast<std::uint16_t>(rng.below(f.code_count()));
         b16[i] = static_cast<std::uint16_t>(rng.below(f.code_count()));
       }
-      for (KernelIsa isa : {KernelIsa::best, KernelIsa::portable}) {
+      for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
         set_kernel_isa(isa);
         for (const Policy pol : {Policy{}, Policy{Rounding::toward_zero, Underflow::clamp}}) {
-          INFO(spec << " length " << len << " portable " << (isa == KernelIsa::portable));
+          INFO(spec << " length " << len << " isa " << static_cast<int>(isa));
           std::size_t bad = 0;
           auto check = [&](auto tag) {
             using T = decltype(tag);

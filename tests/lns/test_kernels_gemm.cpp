@@ -59,7 +59,7 @@ void check_all(const Format& fa, const Format& fb, const Datapath& dp, const For
   std::vector<double> ref(static_cast<std::size_t>(m) * n);
   GemmCounts ref_counts;
   gemm_reference(fa, ma, fb, mb, dp, out, ref.data(), &ref_counts);
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::portable}) {
+  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
     set_kernel_isa(isa);
     for (int threads : {1, 2, 3}) {
       for (bool with_counts : {false, true}) {
@@ -67,8 +67,8 @@ void check_all(const Format& fa, const Format& fb, const Datapath& dp, const For
         GemmCounts counts;
         gemm(fa, ma, fb, mb, dp, out, fast.data(), with_counts ? &counts : nullptr, threads);
         INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k << "x"
-                       << n << " threads " << threads << " portable "
-                       << (isa == KernelIsa::portable) << " counts " << with_counts);
+                       << n << " threads " << threads << " isa "
+                       << static_cast<int>(isa) << " counts " << with_counts);
         std::size_t bad = 0;
         for (std::size_t x = 0; x < ref.size(); ++x)
           if (!same_bits(ref[x], fast[x])) {
@@ -245,7 +245,7 @@ TEST_CASE("mixed-operand GEMM (codes x floats) equals its reference", "[gemm][mi
                                   : std::memcmp(&ref[x], &out[x], sizeof(float)) != 0;
       return bad;
     };
-    for (KernelIsa isa : {KernelIsa::best, KernelIsa::portable}) {
+    for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
       set_kernel_isa(isa);
       for (int threads : {1, 2}) {
         const auto ca = CodeMatrix::col_major(codes_a.data(), m, k);

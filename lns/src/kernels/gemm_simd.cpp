@@ -16,15 +16,19 @@
 
 namespace lnslab::lns {
 namespace {
-std::atomic<bool> force_portable{false};
+std::atomic<int> isa_limit{static_cast<int>(KernelIsa::best)};
 }
 
 void set_kernel_isa(KernelIsa isa) {
-  force_portable.store(isa == KernelIsa::portable);
+  isa_limit.store(static_cast<int>(isa));
 }
 
 bool kernel_avx2_active() {
   return kernels_detail::avx2_active();
+}
+
+bool kernel_avx512_active() {
+  return kernels_detail::avx512_active();
 }
 
 namespace kernels_detail {
@@ -32,7 +36,18 @@ namespace kernels_detail {
 bool avx2_active() {
 #if LNSLAB_HAVE_AVX2_KERNELS
   static const bool cpu = __builtin_cpu_supports("avx2") != 0;
-  return cpu && !force_portable.load(std::memory_order_relaxed);
+  return cpu && isa_limit.load(std::memory_order_relaxed) != static_cast<int>(KernelIsa::portable);
+#else
+  return false;
+#endif
+}
+
+bool avx512_active() {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  static const bool cpu =
+      __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
+      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512vbmi") != 0;
+  return cpu && isa_limit.load(std::memory_order_relaxed) == static_cast<int>(KernelIsa::best);
 #else
   return false;
 #endif

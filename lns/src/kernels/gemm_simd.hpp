@@ -24,5 +24,7 @@ void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, in
 void mixed_f32(const float* a, const float* b, int k, int n, int i0, int i1, float* out);
 
 bool avx2_active();
+/// AVX-512 F/BW/VL/VBMI kernels allowed (CPU support and KernelIsa::best).
+bool avx512_active();
 
 }  // namespace lnslab::lns::kernels_detail
