@@ -1,15 +1,17 @@
 // lnslab-bench: LNS ops and kernels against fp32 (and int8) baselines in one binary.
 // Family names are Op/type[/args]; scripts/bench.sh pairs each LNS family with the fp32 family of
 // the same op and arguments. Every benchmark reports items_per_second (elements or MACs).
-// fp32 elementwise baselines are compiled for the same ISA as the LNS kernels (AVX2 when the CPU
-// has it, chosen at run time); Gemm/fp32-eigen is Eigen with the project's flags and
+// fp32 elementwise baselines run at the same ISA as the LNS kernels (AVX-512, AVX2 or portable,
+// as the CPU and --lnslab_isa allow); Gemm/fp32-eigen is Eigen with the project's flags and
 // Gemm/fp32-eigen-avx2 the same Eigen product compiled with -mavx2 -mfma.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "lnslab/lns/kernels/elementwise.hpp"
@@ -25,15 +27,29 @@ constexpr int elementwise_n = 4096;
 
 #if defined(__x86_64__)
 #define BENCH_AVX2 __attribute__((target("avx2")))
+#define BENCH_AVX512 __attribute__((target("avx512f,avx512bw,prefer-vector-width=512")))
 bool cpu_avx2() {
   return __builtin_cpu_supports("avx2") != 0;
 }
 #else
 #define BENCH_AVX2
+#define BENCH_AVX512
 bool cpu_avx2() {
   return false;
 }
 #endif
+
+// The ISA of the fp32 elementwise baselines: the one the LNS kernels use in this run
+// (--lnslab_isa caps both), so each ratio compares equal vector widths.
+enum class BaselineIsa { portable, avx2, avx512 };
+BaselineIsa baseline_isa() {
+  if (kernel_avx512_active()) return BaselineIsa::avx512;
+  if (kernel_avx2_active()) return BaselineIsa::avx2;
+  return BaselineIsa::portable;
+}
+const char* isa_name(BaselineIsa isa) {
+  return isa == BaselineIsa::avx512 ? "avx512" : isa == BaselineIsa::avx2 ? "avx2" : "portable";
+}
 
 const Format& lns8() {
   static const Format f = Format::parse("lns8:eta0=0.016");
@@ -69,21 +85,45 @@ void set_items(benchmark::State& state, double per_iteration) {
 }
 
 // ---- fp32 elementwise baselines (same ISA as the LNS kernels) ----------------------------------
+// One loop source, compiled three times; the compiler vectorises each at that width.
+#define BENCH_DEFINE_ISA_VARIANTS(name, params, args)                           \
+  void name##_portable params { name##_body args; }                             \
+  BENCH_AVX2 void name##_avx2 params { name##_body args; }                      \
+  BENCH_AVX512 void name##_avx512 params { name##_body args; }                  \
+  void name params {                                                            \
+    switch (baseline_isa()) {                                                   \
+      case BaselineIsa::avx512:                                                 \
+        return name##_avx512 args;                                              \
+      case BaselineIsa::avx2:                                                   \
+        return name##_avx2 args;                                                \
+      default:                                                                  \
+        return name##_portable args;                                            \
+    }                                                                           \
+  }
+
 template <typename Op>
-BENCH_AVX2 void fp32_loop_avx2(const float* a, const float* b, float* c, int n, Op op) {
+inline __attribute__((always_inline)) void fp32_loop_body(const float* a, const float* b, float* c,
+                                                          int n, Op op) {
   for (int i = 0; i < n; ++i) c[i] = op(a[i], b[i]);
 }
-template <typename Op>
-void fp32_loop(const float* a, const float* b, float* c, int n, Op op) {
-  if (cpu_avx2()) return fp32_loop_avx2(a, b, c, n, op);
-  for (int i = 0; i < n; ++i) c[i] = op(a[i], b[i]);
-}
+struct Times {
+  float operator()(float x, float y) const { return x * y; }
+};
+struct Plus {
+  float operator()(float x, float y) const { return x + y; }
+};
+#define fp32_mul_loop_body(a, b, c, n) fp32_loop_body(a, b, c, n, Times{})
+#define fp32_add_loop_body(a, b, c, n) fp32_loop_body(a, b, c, n, Plus{})
+BENCH_DEFINE_ISA_VARIANTS(fp32_mul_loop, (const float* a, const float* b, float* c, int n),
+                          (a, b, c, n))
+BENCH_DEFINE_ISA_VARIANTS(fp32_add_loop, (const float* a, const float* b, float* c, int n),
+                          (a, b, c, n))
 
 void BM_fp32_mul(benchmark::State& state) {
   const auto a = random_floats(elementwise_n, 1), b = random_floats(elementwise_n, 2);
   std::vector<float> c(elementwise_n);
   for (auto _ : state) {
-    fp32_loop(a.data(), b.data(), c.data(), elementwise_n, [](float x, float y) { return x * y; });
+    fp32_mul_loop(a.data(), b.data(), c.data(), elementwise_n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -93,7 +133,7 @@ void BM_fp32_add(benchmark::State& state) {
   const auto a = random_floats(elementwise_n, 1), b = random_floats(elementwise_n, 2);
   std::vector<float> c(elementwise_n);
   for (auto _ : state) {
-    fp32_loop(a.data(), b.data(), c.data(), elementwise_n, [](float x, float y) { return x + y; });
+    fp32_add_loop(a.data(), b.data(), c.data(), elementwise_n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -101,24 +141,26 @@ void BM_fp32_add(benchmark::State& state) {
 }
 
 // float -> bf16 (round to nearest even) and back: the narrow-float encode/decode baseline.
-BENCH_AVX2 void to_bf16_avx2(const float* x, std::uint16_t* o, int n) {
+inline __attribute__((always_inline)) void to_bf16_body(const float* x, std::uint16_t* o, int n) {
   for (int i = 0; i < n; ++i) {
     std::uint32_t u;
     std::memcpy(&u, &x[i], 4);
     o[i] = static_cast<std::uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
   }
 }
-BENCH_AVX2 void from_bf16_avx2(const std::uint16_t* c, float* o, int n) {
+inline __attribute__((always_inline)) void from_bf16_body(const std::uint16_t* c, float* o, int n) {
   for (int i = 0; i < n; ++i) {
     const std::uint32_t u = static_cast<std::uint32_t>(c[i]) << 16;
     std::memcpy(&o[i], &u, 4);
   }
 }
+BENCH_DEFINE_ISA_VARIANTS(to_bf16, (const float* x, std::uint16_t* o, int n), (x, o, n))
+BENCH_DEFINE_ISA_VARIANTS(from_bf16, (const std::uint16_t* c, float* o, int n), (c, o, n))
 void BM_fp32_encode(benchmark::State& state) {
   const auto x = random_floats(elementwise_n, 3);
   std::vector<std::uint16_t> c(elementwise_n);
   for (auto _ : state) {
-    to_bf16_avx2(x.data(), c.data(), elementwise_n);
+    to_bf16(x.data(), c.data(), elementwise_n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
@@ -130,7 +172,7 @@ void BM_fp32_decode(benchmark::State& state) {
     c[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(0x3F80 + i % 97);
   std::vector<float> x(elementwise_n);
   for (auto _ : state) {
-    from_bf16_avx2(c.data(), x.data(), elementwise_n);
+    from_bf16(c.data(), x.data(), elementwise_n);
     benchmark::DoNotOptimize(x.data());
     benchmark::ClobberMemory();
   }
@@ -321,10 +363,39 @@ BENCHMARK_CAPTURE(BM_lns_gemm, lns12_linear, lns12(), "linear:F=16,W=48")
     ->Apply(gemm_args)
     ->UseRealTime();
 
+// --lnslab_isa=best|avx2|portable (ours, taken out before Google Benchmark parses the rest):
+// caps the LNS kernels' ISA, and the fp32 elementwise baselines follow.
+bool take_isa_flag(int& argc, char** argv) {
+  const std::string prefix = "--lnslab_isa=";
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind(prefix, 0) != 0) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    const std::string v = arg.substr(prefix.size());
+    if (v == "best") {
+      set_kernel_isa(KernelIsa::best);
+    } else if (v == "avx2") {
+      set_kernel_isa(KernelIsa::avx2);
+    } else if (v == "portable") {
+      set_kernel_isa(KernelIsa::portable);
+    } else {
+      std::fprintf(stderr, "lnslab-bench: --lnslab_isa: expected best, avx2 or portable, got '%s'\n",
+                   v.c_str());
+      return false;
+    }
+  }
+  argc = kept;
+  return true;
+}
+
 int main(int argc, char** argv) {
+  if (!take_isa_flag(argc, argv)) return 2;
   benchmark::AddCustomContext("lnslab_revision", LNSLAB_GIT_REVISION);
   benchmark::AddCustomContext("lnslab_cxx_flags", LNSLAB_CXX_FLAGS);
-  benchmark::AddCustomContext("lnslab_avx2_kernels", kernel_avx2_active() ? "yes" : "no");
+  benchmark::AddCustomContext("lnslab_kernel_isa", isa_name(baseline_isa()));
   // Typed LNS elementwise families (registered here: BENCHMARK_CAPTURE takes no template-ids).
   benchmark::RegisterBenchmark("Mul/lns8",
                                [](benchmark::State& s) { BM_lns_mul<std::uint8_t>(s, lns8()); });

@@ -328,8 +328,13 @@ void mul_or_div(const Format& f, std::span<const T> a, std::span<const T> b, std
                 Policy policy, bool divide) {
   std::size_t done = 0;
 #if LNSLAB_EW_AVX2
-  if (kernels_detail::avx2_active()) {
-    const kernels_detail::EwMul p{ew_codes(f, policy.underflow), f.bias(), divide};
+  const kernels_detail::EwMul p{ew_codes(f, policy.underflow), f.bias(), divide};
+  if (kernels_detail::avx512_active()) {
+    if constexpr (sizeof(T) == 1)
+      done = kernels_detail::mul_u8_avx512(p, a.data(), b.data(), out.data(), a.size());
+    else
+      done = kernels_detail::mul_u16_avx512(p, a.data(), b.data(), out.data(), a.size());
+  } else if (kernels_detail::avx2_active()) {
     if constexpr (sizeof(T) == 1)
       done = kernels_detail::mul_u8_avx2(p, a.data(), b.data(), out.data(), a.size());
     else
@@ -378,18 +383,21 @@ void add_or_sub(const Format& f, std::span<const T> a, std::span<const T> b, std
   const AddOp<T> op{Common(f, policy.underflow), tables.offsets.data(), flip};
   std::size_t done = 0;
 #if LNSLAB_EW_AVX2
-  if (kernels_detail::avx2_active()) {
+  const bool avx512 = kernels_detail::avx512_active();
+  if (avx512 || kernels_detail::avx2_active()) {
     const kernels_detail::EwCodes codes = ew_codes(f, policy.underflow);
     if (sizeof(T) == 1 && tables.add8_ok) {
       kernels_detail::EwAdd8 p = tables.add8;
       p.c = codes;
       p.flip = flip;
       if constexpr (sizeof(T) == 1)
-        done = kernels_detail::add_u8_avx2(p, a.data(), b.data(), out.data(), a.size());
+        done = avx512 ? kernels_detail::add_u8_avx512(p, a.data(), b.data(), out.data(), a.size())
+                      : kernels_detail::add_u8_avx2(p, a.data(), b.data(), out.data(), a.size());
     } else if (sizeof(T) == 2 && tables.gather_ok) {
       const kernels_detail::EwAddGather p{codes, flip, tables.magnitudes.data()};
       if constexpr (sizeof(T) == 2)
-        done = kernels_detail::add_u16_avx2(p, a.data(), b.data(), out.data(), a.size());
+        done = avx512 ? kernels_detail::add_u16_avx512(p, a.data(), b.data(), out.data(), a.size())
+                      : kernels_detail::add_u16_avx2(p, a.data(), b.data(), out.data(), a.size());
     }
   }
 #endif

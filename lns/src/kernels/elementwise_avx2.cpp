@@ -29,6 +29,8 @@ bool make_ew_add8(const std::int32_t* offsets, int k_mask, EwAdd8& out) {
     if (s < 0 || t > 0) return false;
     sum[d] = static_cast<std::uint8_t>(std::min(s, 255));
     diff[d] = static_cast<std::uint8_t>(std::min(-t, 255));
+    out.sum_full[d] = sum[d];
+    out.difference_full[d] = diff[d];
   }
   // The constant tail: the last entry, and every entry before it that equals it.
   const std::uint8_t st = sum[size - 1], dt = diff[size - 1];

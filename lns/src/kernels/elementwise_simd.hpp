@@ -1,5 +1,5 @@
 #pragma once
-// Hand-written AVX2 loops of the elementwise mul/div and add/sub kernels (internal; see
+// Hand-written AVX2 and AVX-512 loops of the elementwise mul/div and add/sub kernels (internal; see
 // elementwise.cpp). Each processes a prefix of the arrays whose length is a multiple of its vector
 // width and returns that length; the caller finishes the tail with the portable per-element
 // function, so both paths give the same codes as lns::Format.
@@ -36,6 +36,9 @@ struct EwAdd8 {
   alignas(32) std::uint8_t sum[8][32] = {};
   alignas(32) std::uint8_t difference[8][32] = {};
   std::uint8_t sum_tail = 0, difference_tail = 0;
+  // The same two tables whole, [0, K] (zero past K), for one vpermi2b lookup each (AVX-512 VBMI).
+  alignas(64) std::uint8_t sum_full[128] = {};
+  alignas(64) std::uint8_t difference_full[128] = {};
 };
 
 struct EwAddGather {
@@ -62,5 +65,15 @@ std::size_t add_u8_gather_avx2(const EwAddGather& p, const std::uint8_t* a, cons
                                std::uint8_t* out, std::size_t n);
 std::size_t add_u16_avx2(const EwAddGather& p, const std::uint16_t* a, const std::uint16_t* b,
                          std::uint16_t* out, std::size_t n);
+
+// AVX-512 (F/BW/VL/VBMI) versions, same contract; called only when avx512_active().
+std::size_t mul_u8_avx512(const EwMul& p, const std::uint8_t* a, const std::uint8_t* b,
+                          std::uint8_t* out, std::size_t n);
+std::size_t mul_u16_avx512(const EwMul& p, const std::uint16_t* a, const std::uint16_t* b,
+                           std::uint16_t* out, std::size_t n);
+std::size_t add_u8_avx512(const EwAdd8& p, const std::uint8_t* a, const std::uint8_t* b,
+                          std::uint8_t* out, std::size_t n);
+std::size_t add_u16_avx512(const EwAddGather& p, const std::uint16_t* a, const std::uint16_t* b,
+                           std::uint16_t* out, std::size_t n);
 
 }  // namespace lnslab::lns::kernels_detail
