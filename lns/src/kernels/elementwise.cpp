@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "elementwise_simd.hpp"
+#include "encode_fast.hpp"
 #include "gemm_simd.hpp"
+#include "sum_chain.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LNSLAB_EW_AVX2 1
@@ -175,9 +177,11 @@ struct AddTables {
   bool gather_ok = false;
   kernels_detail::EwAdd8 add8;  // the vpshufb tables (u8 lanes)
   bool add8_ok = false;
+  kernels_detail::AddChain8 chain;  // the sum's table chain (codes of up to 8 bits), built on use
+  int chain_low = -1;               // its underflow result (0 flush, 1 clamp); -1: not built
 };
 
-const AddTables& add_tables(const Format& f, Rounding rounding) {
+AddTables& add_tables(const Format& f, Rounding rounding) {
   thread_local AddTables c;
   const detail::Tables& t = f.tables();
   const bool nearest = rounding == Rounding::nearest;
@@ -194,88 +198,10 @@ const AddTables& add_tables(const Format& f, Rounding rounding) {
   c.gather_ok = kernels_detail::make_ew_add_gather(c.magnitudes.data(), f.kmax(), 65535);
   c.add8 = kernels_detail::EwAdd8{};
   c.add8_ok = kernels_detail::make_ew_add8(c.offsets.data(), f.kmax(), c.add8);
+  c.chain_low = -1;
   c.kmax = f.kmax();
   return c;
 }
-
-// Encoding of floats by comparing bit patterns: for a positive float a and a real threshold m,
-// a >= m exactly when a >= the smallest float not below m, and positive floats order like their
-// bit patterns. Thresholds are padded to a power of two with a pattern above every finite float.
-struct EncodeTable {
-  std::vector<std::uint32_t> threshold;
-  std::vector<std::uint8_t> exact;  // nearest: the midpoint is itself a float (ties possible)
-};
-
-std::uint32_t ceil_float_bits(long double m) {
-  float f = static_cast<float>(m);
-  if (static_cast<long double>(f) < m)
-    f = std::nextafter(f, std::numeric_limits<float>::infinity());
-  return std::bit_cast<std::uint32_t>(f);
-}
-
-EncodeTable encode_table(const Format& f, Rounding rounding) {
-  const detail::Tables& t = f.tables();
-  const std::vector<long double>& src = rounding == Rounding::nearest ? t.midpoint_ld : t.power_ld;
-  EncodeTable e;
-  std::size_t size = 1;
-  while (size < src.size() + 1) size *= 2;
-  e.threshold.assign(size, 0xFFFFFFFFu);
-  e.exact.assign(size, 0);
-  for (std::size_t i = 0; i < src.size(); ++i) {
-    e.threshold[i] = ceil_float_bits(src[i]);
-    e.exact[i] = static_cast<long double>(std::bit_cast<float>(e.threshold[i])) == src[i];
-  }
-  return e;
-}
-
-template <typename T>
-struct EncodeOp {
-  const std::uint32_t* threshold;
-  const std::uint8_t* exact;
-  std::uint32_t size;  // power of two
-  bool nearest;
-  Common c;
-  LNSLAB_INLINE T operator()(float x) const {
-    const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
-    const std::uint32_t mag = bits & 0x7FFFFFFFu;
-    const int sign = (bits >> 31) != 0 ? c.sign_bit : 0;
-    // count = number of thresholds <= mag (branch-free binary search)
-    std::uint32_t base = 0;
-    for (std::uint32_t n = size; n > 1;) {
-      const std::uint32_t half = n / 2;
-      base = threshold[base + half - 1] <= mag ? base + half : base;
-      n -= half;
-    }
-    int count = static_cast<int>(base + (threshold[base] <= mag ? 1u : 0u));
-    int k;
-    if (nearest) {
-      const bool tie = count > 0 && (count & 1) != 0 &&
-                       threshold[static_cast<std::uint32_t>(count - 1)] == mag &&
-                       exact[static_cast<std::uint32_t>(count - 1)] != 0;
-      k = tie ? count - 1 : count;
-    } else {
-      k = count - 1;
-    }
-    int r = c.finish(k, sign);
-    r = mag > 0x7F800000u ? c.nan : r;               // NaN
-    r = mag == 0x7F800000u ? (c.k_mask | sign) : r;  // +-inf saturates
-    r = mag == 0 ? 0 : r;                            // +-0
-    return static_cast<T>(r);
-  }
-};
-
-template <typename T>
-struct DecodeOp {
-  const float* power;  // power_f[0..K]
-  int k_mask, sign_bit;
-  LNSLAB_INLINE float operator()(T c) const {
-    const int k = c & k_mask;
-    const std::uint32_t m = std::bit_cast<std::uint32_t>(power[k]);
-    const std::uint32_t s = (c & sign_bit) != 0 ? 0x80000000u : 0u;
-    const float v = std::bit_cast<float>(m | s);
-    return k != 0 ? v : (c == 0 ? 0.0f : std::numeric_limits<float>::quiet_NaN());
-  }
-};
 
 }  // namespace
 
@@ -287,11 +213,7 @@ void encode(const Format& f, std::span<const float> x, std::span<T> out, Policy 
     for (std::size_t i = 0; i < x.size(); ++i) out[i] = static_cast<T>(f.encode(x[i], policy, rng));
     return;
   }
-  const EncodeTable table = encode_table(f, policy.rounding);
-  const EncodeOp<T> op{table.threshold.data(), table.exact.data(),
-                       static_cast<std::uint32_t>(table.threshold.size()),
-                       policy.rounding == Rounding::nearest, Common(f, policy.underflow)};
-  unary(x.data(), out.data(), x.size(), op);
+  kernels_detail::encode_fast(f, x.data(), out.data(), x.size(), policy);  // encode_fast.cpp
 }
 
 template <CodeStorage T>
@@ -305,15 +227,14 @@ template <CodeStorage T>
 void decode(const Format& f, std::span<const T> c, std::span<float> out) {
   check_storage<T>(f, "decode");
   check_sizes(c.size(), out.size(), "decode");
-  const DecodeOp<T> op{f.tables().power_f.data(), f.kmax(), f.kmax() + 1};
-  unary(c.data(), out.data(), c.size(), op);
+  kernels_detail::decode_fast(f, c.data(), out.data(), c.size());
 }
 
 template <CodeStorage T>
 void decode(const Format& f, std::span<const T> c, std::span<double> out) {
   check_storage<T>(f, "decode");
   check_sizes(c.size(), out.size(), "decode");
-  for (std::size_t i = 0; i < c.size(); ++i) out[i] = f.decode(c[i]);
+  kernels_detail::decode_fast(f, c.data(), out.data(), c.size());
 }
 
 namespace {
@@ -449,9 +370,22 @@ code_t sum(const Format& f, std::span<const T> a, Policy policy, Rng* rng) {
     for (const T c : a) s = f.add(s, c, policy, rng);
     return s;
   }
-  // A dependent chain of the branch-free adder (the add-latency benchmark measures this loop).
-  const AddOp<code_t> op{Common(f, policy.underflow), add_tables(f, policy.rounding).offsets.data(),
-                         0};
+  // A dependent chain (the add-latency benchmark measures it): for codes of up to 8 bits one
+  // table load per add (sum_chain.hpp; the 32 KiB table is built once per thread and format, so
+  // short sums that would not repay it keep the arithmetic adder), else the branch-free adder.
+  AddTables& tables = add_tables(f, policy.rounding);
+  const AddOp<code_t> op{Common(f, policy.underflow), tables.offsets.data(), 0};
+  const int low = policy.underflow == Underflow::clamp ? 1 : 0;
+  if constexpr (sizeof(T) == 1) {
+    constexpr std::size_t chain_min_length = 1024;
+    if (tables.chain_low == low || a.size() >= chain_min_length) {
+      if (tables.chain_low != low) {
+        kernels_detail::build_add_chain8(f.kmax(), op, tables.chain);
+        tables.chain_low = low;
+      }
+      return kernels_detail::sum_chain8(tables.chain, a.data(), a.size());
+    }
+  }
   for (const T c : a) s = op(s, c);
   return s;
 }

@@ -67,12 +67,8 @@ struct Lanes512<16> {
   }
   static LNSLAB_EW512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu16(x, y); }
   static LNSLAB_EW512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu16(x, y); }
-  static LNSLAB_EW512_INLINE Mask eq(__m512i x, __m512i y) {
-    return _mm512_cmpeq_epi16_mask(x, y);
-  }
-  static LNSLAB_EW512_INLINE Mask ge(__m512i x, __m512i y) {
-    return _mm512_cmpge_epu16_mask(x, y);
-  }
+  static LNSLAB_EW512_INLINE Mask eq(__m512i x, __m512i y) { return _mm512_cmpeq_epi16_mask(x, y); }
+  static LNSLAB_EW512_INLINE Mask ge(__m512i x, __m512i y) { return _mm512_cmpge_epu16_mask(x, y); }
   static LNSLAB_EW512_INLINE Mask testn(__m512i x, __m512i y) {
     return _mm512_testn_epi16_mask(x, y);
   }
@@ -87,8 +83,12 @@ struct Lanes512<16> {
   }
 };
 
-LNSLAB_EW512_INLINE __m512i load(const void* p) { return _mm512_loadu_si512(p); }
-LNSLAB_EW512_INLINE void store(void* p, __m512i v) { _mm512_storeu_si512(p, v); }
+LNSLAB_EW512_INLINE __m512i load(const void* p) {
+  return _mm512_loadu_si512(p);
+}
+LNSLAB_EW512_INLINE void store(void* p, __m512i v) {
+  _mm512_storeu_si512(p, v);
+}
 
 // r | (s & sign_bit) in one vpternlog (truth table 0xF8 = A | (B & C), bit index 4A + 2B + C).
 LNSLAB_EW512_INLINE __m512i or_and(__m512i r, __m512i s, __m512i sign_bit) {
@@ -183,8 +183,8 @@ LNSLAB_EW512_TARGET std::size_t add_u8_avx512(const EwAdd8& p, const std::uint8_
                                               std::size_t n) {
   const __m512i sum_lo = load(p.sum_full), sum_hi = load(p.sum_full + 64);
   const __m512i diff_lo = load(p.difference_full), diff_hi = load(p.difference_full + 64);
-  auto lookup = [&](__m512i d, __mmask64) __attribute__((
-                    always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
+  auto lookup = [&](__m512i d, __mmask64)
+      __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
     return TablePair{_mm512_permutex2var_epi8(sum_lo, d, sum_hi),
                      _mm512_permutex2var_epi8(diff_lo, d, diff_hi)};
   };
@@ -199,10 +199,10 @@ LNSLAB_EW512_TARGET std::size_t add_u16_avx512(const EwAddGather& p, const std::
                                                std::size_t n) {
   const std::int32_t* table = p.table;
   const __m512i other = _mm512_set1_epi16(static_cast<short>(p.c.k_mask + 1));
-  auto lookup = [&](__m512i d, __mmask32 same) __attribute__((
-                    always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
-    const __m512i idx = _mm512_mask_add_epi16(_mm512_add_epi16(d, other), same, d,
-                                              _mm512_setzero_si512());
+  auto lookup = [&](__m512i d, __mmask32 same)
+      __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
+    const __m512i idx =
+        _mm512_mask_add_epi16(_mm512_add_epi16(d, other), same, d, _mm512_setzero_si512());
     // Widened in 128-bit lanes (unpack with zero); packus puts the results back in code order.
     const __m512i zero = _mm512_setzero_si512();
     const __m512i lo = _mm512_unpacklo_epi16(idx, zero), hi = _mm512_unpackhi_epi16(idx, zero);
@@ -221,8 +221,8 @@ std::size_t mul_u8_avx512(const EwMul&, const std::uint8_t*, const std::uint8_t*
                           std::size_t) {
   return 0;
 }
-std::size_t mul_u16_avx512(const EwMul&, const std::uint16_t*, const std::uint16_t*,
-                           std::uint16_t*, std::size_t) {
+std::size_t mul_u16_avx512(const EwMul&, const std::uint16_t*, const std::uint16_t*, std::uint16_t*,
+                           std::size_t) {
   return 0;
 }
 std::size_t add_u8_avx512(const EwAdd8&, const std::uint8_t*, const std::uint8_t*, std::uint8_t*,
