@@ -4,166 +4,14 @@
 // the adder: for codes of up to 8 bits, vpermi2b looks up a whole 128-entry table in one
 // instruction (AVX2 needs one vpshufb per 16 entries), and the u16 gather takes 16 lanes.
 // Called only when kernels_detail::avx512_active().
-#include "elementwise_simd.hpp"
+#include "elementwise_avx512_lanes.hpp"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_EW_HAVE_AVX512 1
-#include <immintrin.h>
-#define LNSLAB_EW512_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
-#define LNSLAB_EW512_INLINE \
-  inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi")))
-#else
-#define LNSLAB_EW_HAVE_AVX512 0
-#endif
+#include <algorithm>
 
 namespace lnslab::lns::kernels_detail {
 
 #if LNSLAB_EW_HAVE_AVX512
-namespace {
-
-// Unsigned lane operations of width W (8 or 16 bits); masks are __mmask64 / __mmask32.
-template <int W>
-struct Lanes512;
-template <>
-struct Lanes512<8> {
-  using Mask = __mmask64;
-  static constexpr int top = 255;
-  static LNSLAB_EW512_INLINE __m512i set1(int x) { return _mm512_set1_epi8(static_cast<char>(x)); }
-  static LNSLAB_EW512_INLINE __m512i add(__m512i x, __m512i y) { return _mm512_add_epi8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i sub(__m512i x, __m512i y) { return _mm512_sub_epi8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i adds(__m512i x, __m512i y) { return _mm512_adds_epu8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i subs(__m512i x, __m512i y) { return _mm512_subs_epu8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i mask_adds(__m512i src, Mask m, __m512i x, __m512i y) {
-    return _mm512_mask_adds_epu8(src, m, x, y);
-  }
-  static LNSLAB_EW512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu8(x, y); }
-  static LNSLAB_EW512_INLINE Mask eq(__m512i x, __m512i y) { return _mm512_cmpeq_epi8_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask ge(__m512i x, __m512i y) { return _mm512_cmpge_epu8_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask testn(__m512i x, __m512i y) {
-    return _mm512_testn_epi8_mask(x, y);
-  }
-  static LNSLAB_EW512_INLINE Mask test(__m512i x, __m512i y) { return _mm512_test_epi8_mask(x, y); }
-  static LNSLAB_EW512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
-    return _mm512_mask_blend_epi8(m, x, y);
-  }
-  static LNSLAB_EW512_INLINE __m512i maskz(Mask m, __m512i x) {
-    return _mm512_maskz_mov_epi8(m, x);
-  }
-};
-template <>
-struct Lanes512<16> {
-  using Mask = __mmask32;
-  static constexpr int top = 65535;
-  static LNSLAB_EW512_INLINE __m512i set1(int x) {
-    return _mm512_set1_epi16(static_cast<short>(x));
-  }
-  static LNSLAB_EW512_INLINE __m512i add(__m512i x, __m512i y) { return _mm512_add_epi16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i sub(__m512i x, __m512i y) { return _mm512_sub_epi16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i adds(__m512i x, __m512i y) { return _mm512_adds_epu16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i subs(__m512i x, __m512i y) { return _mm512_subs_epu16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i mask_adds(__m512i src, Mask m, __m512i x, __m512i y) {
-    return _mm512_mask_adds_epu16(src, m, x, y);
-  }
-  static LNSLAB_EW512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu16(x, y); }
-  static LNSLAB_EW512_INLINE Mask eq(__m512i x, __m512i y) { return _mm512_cmpeq_epi16_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask ge(__m512i x, __m512i y) { return _mm512_cmpge_epu16_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask testn(__m512i x, __m512i y) {
-    return _mm512_testn_epi16_mask(x, y);
-  }
-  static LNSLAB_EW512_INLINE Mask test(__m512i x, __m512i y) {
-    return _mm512_test_epi16_mask(x, y);
-  }
-  static LNSLAB_EW512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
-    return _mm512_mask_blend_epi16(m, x, y);
-  }
-  static LNSLAB_EW512_INLINE __m512i maskz(Mask m, __m512i x) {
-    return _mm512_maskz_mov_epi16(m, x);
-  }
-};
-
-LNSLAB_EW512_INLINE __m512i load(const void* p) {
-  return _mm512_loadu_si512(p);
-}
-LNSLAB_EW512_INLINE void store(void* p, __m512i v) {
-  _mm512_storeu_si512(p, v);
-}
-
-// r | (s & sign_bit) in one vpternlog (truth table 0xF8 = A | (B & C), bit index 4A + 2B + C).
-LNSLAB_EW512_INLINE __m512i or_and(__m512i r, __m512i s, __m512i sign_bit) {
-  return _mm512_ternarylogic_epi32(r, s, sign_bit, 0xF8);
-}
-
-template <int W, bool Divide, typename T>
-LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
-                                          std::size_t n) {
-  using L = Lanes512<W>;
-  constexpr std::size_t step = 512 / W;
-  const int bias = Divide ? p.c.k_mask - p.bias : p.bias;
-  const __m512i up = L::set1(bias < 0 ? (-bias < L::top ? -bias : L::top) : 0);
-  const __m512i down = L::set1(bias > 0 ? (bias < L::top ? bias : L::top) : 0);
-  const __m512i kmax = L::set1(p.c.k_mask), sign_bit = L::set1(p.c.sign_bit);
-  const __m512i nan = L::set1(p.c.nan), low = L::set1(p.c.low), zero = _mm512_setzero_si512();
-  std::size_t i = 0;
-  for (; i + step <= n; i += step) {
-    const __m512i x = load(a + i), y = load(b + i);
-    const __m512i ka = _mm512_and_si512(x, kmax);
-    const __m512i kb = _mm512_and_si512(y, kmax);
-    const __m512i kb2 = Divide ? _mm512_xor_si512(kb, kmax) : kb;  // K - kb
-    const __m512i k = L::subs(L::adds(L::add(ka, kb2), up), down);
-    const __m512i r = L::max(L::min(k, kmax), low);
-    // nonzero: r != 0 and ka != 0 (and kb != 0 for mul)
-    typename L::Mask keep = L::test(r, r) & L::test(ka, ka);
-    if (!Divide) keep &= L::test(kb, kb);
-    typename L::Mask is_nan = L::eq(x, nan) | L::eq(y, nan);
-    if (Divide) is_nan |= L::eq(y, zero);
-    const __m512i res = L::maskz(keep, or_and(r, _mm512_xor_si512(x, y), sign_bit));
-    store(out + i, L::blend(is_nan, res, nan));
-  }
-  return i;
-}
-
-// The adder around a lookup: lookup(d, same) gives T+[d] where same, |T-[d]| elsewhere.
-template <int W, bool Subtract, typename T, typename Lookup>
-LNSLAB_EW512_INLINE std::size_t add_lanes(const EwCodes& c, int flip, const T* a, const T* b,
-                                          T* out, std::size_t n, const Lookup& lookup) {
-  using L = Lanes512<W>;
-  constexpr std::size_t step = 512 / W;
-  const __m512i kmax = L::set1(c.k_mask), sign_bit = L::set1(c.sign_bit);
-  const __m512i nan = L::set1(c.nan), low = L::set1(c.low), flipv = L::set1(flip);
-  std::size_t i = 0;
-  for (; i + step <= n; i += step) {
-    const __m512i x = load(a + i), y0 = load(b + i);
-    const __m512i kb = _mm512_and_si512(y0, kmax);
-    const typename L::Mask kb_zero = L::testn(y0, kmax);
-    // sub negates b unless it is zero or NaN (both have magnitude 0)
-    const __m512i y = Subtract ? L::blend(kb_zero, _mm512_xor_si512(y0, flipv), y0) : y0;
-    const __m512i ka = _mm512_and_si512(x, kmax);
-    const typename L::Mask ka_zero = L::testn(x, kmax);
-    const __m512i kbig = L::max(ka, kb);
-    const __m512i big = L::blend(L::ge(ka, kb), y, x);
-    const __m512i d = L::sub(kbig, L::min(ka, kb));
-    const typename L::Mask same = L::testn(_mm512_xor_si512(x, y), sign_bit);
-    const auto [t_sum, t_diff] = lookup(d, same);
-    const __m512i k = L::mask_adds(L::subs(kbig, t_diff), same, kbig, t_sum);
-    const __m512i r = L::max(L::min(k, kmax), low);
-    const typename L::Mask cancel = ~same & L::testn(d, d);
-    const typename L::Mask keep = ~cancel & L::test(r, r);
-    __m512i res = L::maskz(keep, or_and(r, big, sign_bit));
-    res = L::blend(kb_zero, res, x);
-    res = L::blend(ka_zero, res, y);
-    const typename L::Mask is_nan = L::eq(x, nan) | L::eq(y0, nan);
-    store(out + i, L::blend(is_nan, res, nan));
-  }
-  return i;
-}
-
-struct TablePair {
-  __m512i sum, diff;
-};
-
-}  // namespace
+using namespace avx512;
 
 LNSLAB_EW512_TARGET std::size_t mul_u8_avx512(const EwMul& p, const std::uint8_t* a,
                                               const std::uint8_t* b, std::uint8_t* out,
@@ -194,25 +42,68 @@ LNSLAB_EW512_TARGET std::size_t add_u8_avx512(const EwAdd8& p, const std::uint8_
 
 // One table: [0, K] sum magnitudes, [K+1, 2K+1] difference magnitudes (int32 entries); one
 // 16-lane vpgatherdd per half vector.
+namespace {
+
+// Phase 2 of add_u16_avx512: plain scalar loads (not inlined into the AVX-512 caller and not
+// vectorised, which would emulate a gather with inserts). Zen-class cores issue several loads per
+// cycle, which beats vpgatherdd's throughput per element.
+__attribute__((noinline, optimize("no-tree-vectorize"))) void lookup_scalar(
+    const std::int32_t* table, const std::uint16_t* idx, std::uint16_t* t, std::size_t n) {
+  for (std::size_t j = 0; j < n; ++j) t[j] = static_cast<std::uint16_t>(table[idx[j]]);
+}
+
+// Phase 1: the table index of each code pair (d for sums, K + 1 + d for differences), restating
+// the first steps of add_lanes.
+template <bool Subtract>
+LNSLAB_EW512_INLINE void table_indices(const EwCodes& c, int flip, const std::uint16_t* a,
+                                       const std::uint16_t* b, std::uint16_t* idx, std::size_t n) {
+  using L = Lanes512<16>;
+  const __m512i kmax = L::set1(c.k_mask), sign_bit = L::set1(c.sign_bit), flipv = L::set1(flip);
+  const __m512i other = L::set1(c.k_mask + 1), zero = _mm512_setzero_si512();
+  for (std::size_t i = 0; i + 32 <= n; i += 32) {
+    const __m512i x = load(a + i), y0 = load(b + i);
+    const __m512i kb = _mm512_and_si512(y0, kmax);
+    const __m512i y = Subtract ? L::blend(L::testn(y0, kmax), _mm512_xor_si512(y0, flipv), y0) : y0;
+    const __m512i ka = _mm512_and_si512(x, kmax);
+    const __m512i d = L::sub(L::max(ka, kb), L::min(ka, kb));
+    const __mmask32 same = L::testn(_mm512_xor_si512(x, y), sign_bit);
+    store(idx + i, _mm512_mask_add_epi16(L::add(d, other), same, d, zero));
+  }
+}
+
+template <bool Subtract>
+LNSLAB_EW512_INLINE std::size_t add_u16_blocks(const EwAddGather& p, const std::uint16_t* a,
+                                               const std::uint16_t* b, std::uint16_t* out,
+                                               std::size_t n) {
+  constexpr std::size_t block = 512;
+  alignas(64) std::uint16_t idx[block], t[block];
+  const std::uint16_t* next = t;
+  auto lookup = [&](__m512i, __mmask32)
+      __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
+    const __m512i v = load(next);
+    next += 32;
+    return TablePair{v, v};
+  };
+  std::size_t done = 0;
+  while (n - done >= 32) {
+    const std::size_t m = std::min(block, (n - done) / 32 * 32);
+    table_indices<Subtract>(p.c, p.flip, a + done, b + done, idx, m);
+    lookup_scalar(p.table, idx, t, m);
+    next = t;
+    done += add_lanes<16, Subtract>(p.c, p.flip, a + done, b + done, out + done, m, lookup);
+  }
+  return done;
+}
+
+}  // namespace
+
+// The table lookups of the u16 adder: in blocks, indices by vector, loads by scalar, the rest by
+// vector (a 16-lane vpgatherdd version measured slower on Zen 5, see docs/benchmarks.md).
 LNSLAB_EW512_TARGET std::size_t add_u16_avx512(const EwAddGather& p, const std::uint16_t* a,
                                                const std::uint16_t* b, std::uint16_t* out,
                                                std::size_t n) {
-  const std::int32_t* table = p.table;
-  const __m512i other = _mm512_set1_epi16(static_cast<short>(p.c.k_mask + 1));
-  auto lookup = [&](__m512i d, __mmask32 same)
-      __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
-    const __m512i idx =
-        _mm512_mask_add_epi16(_mm512_add_epi16(d, other), same, d, _mm512_setzero_si512());
-    // Widened in 128-bit lanes (unpack with zero); packus puts the results back in code order.
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i lo = _mm512_unpacklo_epi16(idx, zero), hi = _mm512_unpackhi_epi16(idx, zero);
-    const __m512i g0 = _mm512_mask_i32gather_epi32(zero, 0xFFFF, lo, table, 4);
-    const __m512i g1 = _mm512_mask_i32gather_epi32(zero, 0xFFFF, hi, table, 4);
-    const __m512i t = _mm512_packus_epi32(g0, g1);  // magnitudes are in [0, 65535]
-    return TablePair{t, t};
-  };
-  return p.flip != 0 ? add_lanes<16, true>(p.c, p.flip, a, b, out, n, lookup)
-                     : add_lanes<16, false>(p.c, p.flip, a, b, out, n, lookup);
+  return p.flip != 0 ? add_u16_blocks<true>(p, a, b, out, n)
+                     : add_u16_blocks<false>(p, a, b, out, n);
 }
 
 #else
