@@ -86,19 +86,25 @@ void set_items(benchmark::State& state, double per_iteration) {
 
 // ---- fp32 elementwise baselines (same ISA as the LNS kernels) ----------------------------------
 // One loop source, compiled three times; the compiler vectorises each at that width.
-#define BENCH_DEFINE_ISA_VARIANTS(name, params, args)                           \
-  void name##_portable params { name##_body args; }                             \
-  BENCH_AVX2 void name##_avx2 params { name##_body args; }                      \
-  BENCH_AVX512 void name##_avx512 params { name##_body args; }                  \
-  void name params {                                                            \
-    switch (baseline_isa()) {                                                   \
-      case BaselineIsa::avx512:                                                 \
-        return name##_avx512 args;                                              \
-      case BaselineIsa::avx2:                                                   \
-        return name##_avx2 args;                                                \
-      default:                                                                  \
-        return name##_portable args;                                            \
-    }                                                                           \
+#define BENCH_DEFINE_ISA_VARIANTS(name, params, args) \
+  void name##_portable params {                       \
+    name##_body args;                                 \
+  }                                                   \
+  BENCH_AVX2 void name##_avx2 params {                \
+    name##_body args;                                 \
+  }                                                   \
+  BENCH_AVX512 void name##_avx512 params {            \
+    name##_body args;                                 \
+  }                                                   \
+  void name params {                                  \
+    switch (baseline_isa()) {                         \
+      case BaselineIsa::avx512:                       \
+        return name##_avx512 args;                    \
+      case BaselineIsa::avx2:                         \
+        return name##_avx2 args;                      \
+      default:                                        \
+        return name##_portable args;                  \
+    }                                                 \
   }
 
 template <typename Op>
@@ -382,7 +388,8 @@ bool take_isa_flag(int& argc, char** argv) {
     } else if (v == "portable") {
       set_kernel_isa(KernelIsa::portable);
     } else {
-      std::fprintf(stderr, "lnslab-bench: --lnslab_isa: expected best, avx2 or portable, got '%s'\n",
+      std::fprintf(stderr,
+                   "lnslab-bench: --lnslab_isa: expected best, avx2 or portable, got '%s'\n",
                    v.c_str());
       return false;
     }

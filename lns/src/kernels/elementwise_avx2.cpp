@@ -116,15 +116,16 @@ LNSLAB_EW_INLINE CodeVectors code_vectors(const EwCodes& c) {
           _mm256_setzero_si256()};
 }
 
-template <int W, bool Divide, typename T>
+// Up: the bias is negative (k = ka + kb + |bias|, saturating up), else k = ka + kb - bias
+// saturating at 0. Clamp: underflow gives 1, so r is never 0 and only zero operands give 0.
+template <int W, bool Divide, bool Up, bool Clamp, typename T>
 LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
                                        std::size_t n) {
   using L = Lanes<W>;
   constexpr std::size_t step = 256 / W;
   const CodeVectors v = code_vectors<W>(p.c);
   const int bias = Divide ? p.c.k_mask - p.bias : p.bias;
-  const __m256i up = L::set1(bias < 0 ? std::min(-bias, L::top) : 0);
-  const __m256i down = L::set1(bias > 0 ? std::min(bias, L::top) : 0);
+  const __m256i bias_v = L::set1(std::min(bias < 0 ? -bias : bias, L::top));
   const __m256i kmax = v.k_mask;
   std::size_t i = 0;
   for (; i + step <= n; i += step) {
@@ -132,17 +133,32 @@ LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T
     const __m256i ka = _mm256_and_si256(x, v.k_mask);
     const __m256i kb = _mm256_and_si256(y, v.k_mask);
     const __m256i kb2 = Divide ? _mm256_xor_si256(kb, v.k_mask) : kb;  // K - kb
-    const __m256i k = L::subs(L::adds(L::add(ka, kb2), up), down);
-    const __m256i r = L::max(L::min(k, kmax), v.low);
+    const __m256i sum = L::add(ka, kb2);
+    const __m256i k = Up ? L::adds(sum, bias_v) : L::subs(sum, bias_v);
+    const __m256i r = Clamp ? L::max(L::min(k, kmax), v.low) : L::min(k, kmax);
     const __m256i sign = _mm256_and_si256(_mm256_xor_si256(x, y), v.sign_bit);
-    __m256i zero = _mm256_or_si256(L::eq(r, v.zero), L::eq(ka, v.zero));
-    if (!Divide) zero = _mm256_or_si256(zero, L::eq(kb, v.zero));
+    // zero when ka, kb (mul) or r is 0: their minimum is 0
+    __m256i smallest = Divide ? ka : L::min(ka, kb);
+    if (!Clamp) smallest = L::min(smallest, r);
+    const __m256i zero = L::eq(smallest, v.zero);
     __m256i nan = _mm256_or_si256(L::eq(x, v.nan), L::eq(y, v.nan));
     if (Divide) nan = _mm256_or_si256(nan, L::eq(y, v.zero));
     const __m256i res = _mm256_andnot_si256(zero, _mm256_or_si256(r, sign));
     store(out + i, _mm256_blendv_epi8(res, v.nan, nan));
   }
   return i;
+}
+
+template <int W, bool Divide, typename T>
+LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
+                                       std::size_t n) {
+  const bool up = (Divide ? p.c.k_mask - p.bias : p.bias) < 0, clamp = p.c.low != 0;
+  if (up) {
+    return clamp ? mul_lanes<W, Divide, true, true>(p, a, b, out, n)
+                 : mul_lanes<W, Divide, true, false>(p, a, b, out, n);
+  }
+  return clamp ? mul_lanes<W, Divide, false, true>(p, a, b, out, n)
+               : mul_lanes<W, Divide, false, false>(p, a, b, out, n);
 }
 
 // The adder around a lookup: lookup(d, same) gives T+[d] where same, |T-[d]| elsewhere.

@@ -40,6 +40,9 @@ struct Lanes512<8> {
     return _mm512_testn_epi8_mask(x, y);
   }
   static LNSLAB_EW512_INLINE Mask test(__m512i x, __m512i y) { return _mm512_test_epi8_mask(x, y); }
+  static LNSLAB_EW512_INLINE Mask mask_test(Mask m, __m512i x, __m512i y) {
+    return _mm512_mask_test_epi8_mask(m, x, y);
+  }
   static LNSLAB_EW512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
     return _mm512_mask_blend_epi8(m, x, y);
   }
@@ -71,6 +74,9 @@ struct Lanes512<16> {
   static LNSLAB_EW512_INLINE Mask test(__m512i x, __m512i y) {
     return _mm512_test_epi16_mask(x, y);
   }
+  static LNSLAB_EW512_INLINE Mask mask_test(Mask m, __m512i x, __m512i y) {
+    return _mm512_mask_test_epi16_mask(m, x, y);
+  }
   static LNSLAB_EW512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
     return _mm512_mask_blend_epi16(m, x, y);
   }
@@ -91,14 +97,16 @@ LNSLAB_EW512_INLINE __m512i or_and(__m512i r, __m512i s, __m512i sign_bit) {
   return _mm512_ternarylogic_epi32(r, s, sign_bit, 0xF8);
 }
 
-template <int W, bool Divide, typename T>
+// Up: the bias is negative (k = ka + kb + |bias|, saturating up), else k = ka + kb - bias
+// saturating at 0. Clamp: underflow gives 1, so r is never 0 and only zero operands give 0.
+template <int W, bool Divide, bool Up, bool Clamp, typename T>
 LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
                                           std::size_t n) {
   using L = Lanes512<W>;
   constexpr std::size_t step = 512 / W;
   const int bias = Divide ? p.c.k_mask - p.bias : p.bias;
-  const __m512i up = L::set1(bias < 0 ? (-bias < L::top ? -bias : L::top) : 0);
-  const __m512i down = L::set1(bias > 0 ? (bias < L::top ? bias : L::top) : 0);
+  const int shift = bias < 0 ? -bias : bias;
+  const __m512i bias_v = L::set1(shift < L::top ? shift : L::top);
   const __m512i kmax = L::set1(p.c.k_mask), sign_bit = L::set1(p.c.sign_bit);
   const __m512i nan = L::set1(p.c.nan), low = L::set1(p.c.low), zero = _mm512_setzero_si512();
   std::size_t i = 0;
@@ -107,17 +115,31 @@ LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b
     const __m512i ka = _mm512_and_si512(x, kmax);
     const __m512i kb = _mm512_and_si512(y, kmax);
     const __m512i kb2 = Divide ? _mm512_xor_si512(kb, kmax) : kb;  // K - kb
-    const __m512i k = L::subs(L::adds(L::add(ka, kb2), up), down);
-    const __m512i r = L::max(L::min(k, kmax), low);
-    // nonzero: r != 0 and ka != 0 (and kb != 0 for mul)
-    typename L::Mask keep = L::test(r, r) & L::test(ka, ka);
-    if (!Divide) keep &= L::test(kb, kb);
+    const __m512i sum = L::add(ka, kb2);
+    const __m512i k = Up ? L::adds(sum, bias_v) : L::subs(sum, bias_v);
+    const __m512i r = Clamp ? L::max(L::min(k, kmax), low) : L::min(k, kmax);
+    // nonzero: ka != 0 (and kb != 0 for mul) and r != 0
+    typename L::Mask keep = L::test(ka, ka);
+    if (!Divide) keep = L::mask_test(keep, kb, kb);
+    if (!Clamp) keep = L::mask_test(keep, r, r);
     typename L::Mask is_nan = L::eq(x, nan) | L::eq(y, nan);
     if (Divide) is_nan |= L::eq(y, zero);
     const __m512i res = L::maskz(keep, or_and(r, _mm512_xor_si512(x, y), sign_bit));
     store(out + i, L::blend(is_nan, res, nan));
   }
   return i;
+}
+
+template <int W, bool Divide, typename T>
+LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
+                                          std::size_t n) {
+  const bool up = (Divide ? p.c.k_mask - p.bias : p.bias) < 0, clamp = p.c.low != 0;
+  if (up) {
+    return clamp ? mul_lanes<W, Divide, true, true>(p, a, b, out, n)
+                 : mul_lanes<W, Divide, true, false>(p, a, b, out, n);
+  }
+  return clamp ? mul_lanes<W, Divide, false, true>(p, a, b, out, n)
+               : mul_lanes<W, Divide, false, false>(p, a, b, out, n);
 }
 
 // The adder around a lookup: lookup(d, same) gives T+[d] where same, |T-[d]| elsewhere.
