@@ -8,6 +8,7 @@ namespace lnslab::lns::kernels_detail {
 std::uint32_t sum_chain8(const AddChain8& t, const std::uint8_t* a, std::size_t n) {
   const unsigned k_mask = static_cast<unsigned>(t.k_mask);
   const unsigned sign_bit = k_mask + 1;
+  if (n == 0) return 0;
   if (std::memchr(a, static_cast<int>(sign_bit), n) != nullptr) return sign_bit;  // NaN
   const std::uint8_t* rows = t.rows.data();
   const std::size_t row_size = 3 * static_cast<std::size_t>(sign_bit);
