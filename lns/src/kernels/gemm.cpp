@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -15,37 +16,6 @@ namespace lnslab::lns {
 
 using kernels_detail::i128;
 using kernels_detail::IndexGemm;
-
-// Index layout: a nonzero code of A maps to ka + sa * S, of B to kb + sb * S, S = Ka + Kb + 1,
-// so the sum of two indices is s + {0, S, 2S} with s = ka + kb (negative product iff the offset
-// is S). Zero and NaN codes map to 3S; every index >= 3S holds a zero product. NaN is tracked
-// separately (per row of A and column of B).
-struct GemmPlan::Impl {
-  Format fa, fb, out;
-  Datapath dp;
-  int size = 0;
-  std::int32_t zero_index = 0;
-  std::vector<std::int32_t> lut_a, lut_b;  // code -> index
-  std::vector<std::int64_t> p64;           // linear: product at F; bins: product * C_bin at 2F
-  std::vector<std::int32_t> p32;           // p64 clamped to int32 (valid where p64 fits)
-  std::vector<std::int64_t> max_p;         // by s: max over s' <= s of |p64|
-  std::vector<std::int64_t> max_contrib;   // bins: by s: max over s' <= s of the bin contribution
-  std::vector<std::int32_t> bin_of;        // bins: bin of a product, by index
-  std::vector<std::int64_t> contrib;       // bins: signed contribution (bin LSB units), by index
-  std::vector<std::int64_t> bin_scale;     // bins: C of each bin
-  std::vector<double> pd;                  // exact: signed product as double, by index
-  std::vector<code_t> pcode;               // logadd: product encoded in `out`, by index
-
-  Impl(const Format& a, const Format& b, const Datapath& d, const Format& o)
-      : fa(a), fb(b), out(o), dp(d) {}
-  bool integer_kind() const {
-    return dp.kind == Accumulation::linear || dp.kind == Accumulation::bins ||
-           dp.kind == Accumulation::bins_mitchell;
-  }
-  bool bins_kind() const {
-    return dp.kind == Accumulation::bins || dp.kind == Accumulation::bins_mitchell;
-  }
-};
 
 namespace {
 
@@ -201,8 +171,7 @@ struct Prepared {
   int max_s = 0;                      // largest ka + kb over nonzero, non-NaN codes (0: no product)
 };
 
-Prepared prepare(const GemmPlan::Impl& p, const CodeMatrix& a, const CodeMatrix& b,
-                 bool want_counts) {
+Prepared prepare(const GemmPlan::Impl& p, const CodeMatrix& a, const CodeMatrix& b) {
   Prepared q;
   q.m = a.rows;
   q.n = b.cols;
@@ -215,11 +184,6 @@ Prepared prepare(const GemmPlan::Impl& p, const CodeMatrix& a, const CodeMatrix&
   const code_t nan_b = p.fb.nan();
   const code_t mask_a = static_cast<code_t>(p.fa.code_count() - 1);
   const code_t mask_b = static_cast<code_t>(p.fb.code_count() - 1);
-  if (want_counts) {
-    q.words = (q.kdim + 63) / 64;
-    q.zero_a.assign(static_cast<std::size_t>(q.m) * q.words, 0);
-    q.zero_b.assign(static_cast<std::size_t>(q.n) * q.words, 0);
-  }
   int max_ka = 0, max_kb = 0;
   for (int i = 0; i < q.m; ++i) {
     for (int k = 0; k < q.kdim; ++k) {
@@ -227,8 +191,6 @@ Prepared prepare(const GemmPlan::Impl& p, const CodeMatrix& a, const CodeMatrix&
       q.ia[static_cast<std::size_t>(i) * q.kdim + k] = p.lut_a[c];
       if (c == nan_a) q.row_nan[static_cast<std::size_t>(i)] = 1;
       max_ka = std::max(max_ka, c == nan_a ? 0 : p.fa.exponent(c));
-      if (want_counts && c == 0)
-        q.zero_a[static_cast<std::size_t>(i) * q.words + k / 64] |= std::uint64_t{1} << (k % 64);
     }
   }
   for (int k = 0; k < q.kdim; ++k) {
@@ -237,15 +199,28 @@ Prepared prepare(const GemmPlan::Impl& p, const CodeMatrix& a, const CodeMatrix&
       q.ib[static_cast<std::size_t>(k) * q.n + j] = p.lut_b[c];
       if (c == nan_b) q.col_nan[static_cast<std::size_t>(j)] = 1;
       max_kb = std::max(max_kb, c == nan_b ? 0 : p.fb.exponent(c));
-      if (want_counts && c == 0)
-        q.zero_b[static_cast<std::size_t>(j) * q.words + k / 64] |= std::uint64_t{1} << (k % 64);
     }
   }
   q.max_s = max_ka > 0 && max_kb > 0 ? max_ka + max_kb : 0;
   return q;
 }
 
-// Zero-skip and NaN counts (shared by every path): products with a zero operand, via bitmasks.
+// Bitmasks of the zero codes (count_zeros only).
+void zero_masks(Prepared& q, const CodeMatrix& a, const CodeMatrix& b) {
+  q.words = (q.kdim + 63) / 64;
+  q.zero_a.assign(static_cast<std::size_t>(q.m) * q.words, 0);
+  q.zero_b.assign(static_cast<std::size_t>(q.n) * q.words, 0);
+  for (int i = 0; i < q.m; ++i)
+    for (int k = 0; k < q.kdim; ++k)
+      if (a.data[i * a.row_stride + k * a.col_stride] == 0)
+        q.zero_a[static_cast<std::size_t>(i) * q.words + k / 64] |= std::uint64_t{1} << (k % 64);
+  for (int k = 0; k < q.kdim; ++k)
+    for (int j = 0; j < q.n; ++j)
+      if (b.data[k * b.row_stride + j * b.col_stride] == 0)
+        q.zero_b[static_cast<std::size_t>(j) * q.words + k / 64] |= std::uint64_t{1} << (k % 64);
+}
+
+// Zero-skip and NaN counts of every output, via bitmasks (paths without the counted sums).
 void count_zeros(const Prepared& q, GemmCounts& counts) {
   for (int i = 0; i < q.m; ++i) {
     const std::uint64_t* za = q.zero_a.data() + static_cast<std::ptrdiff_t>(i) * q.words;
@@ -261,13 +236,46 @@ void count_zeros(const Prepared& q, GemmCounts& counts) {
   }
 }
 
-// The sequential per-output path (saturation after every add, counts, logadd).
+// One integer-datapath output in k order with the saturation after every add (the reference's
+// rule); bcol[k * bstep] are B's indices. Adds saturations and bins_touched to `counts`.
+double integer_output(const GemmPlan::Impl& p, const std::int32_t* arow, const std::int32_t* bcol,
+                      std::ptrdiff_t bstep, int kdim, std::vector<std::int64_t>& bins,
+                      GemmCounts& counts) {
+  const int f = p.dp.frac_bits;
+  const std::int64_t hi = (std::int64_t{1} << (p.dp.acc_bits - 1)) - 1;
+  const std::int64_t lo = -hi - 1;
+  if (p.dp.kind == Accumulation::linear) {
+    std::int64_t acc = 0;
+    for (int k = 0; k < kdim; ++k) {
+      const std::int64_t s = acc + p.p64[static_cast<std::size_t>(arow[k] + bcol[k * bstep])];
+      acc = s > hi ? hi : (s < lo ? lo : s);
+      counts.saturations += (s > hi || s < lo) ? 1u : 0u;
+    }
+    return std::ldexp(static_cast<double>(acc), -f);
+  }
+  std::fill(bins.begin(), bins.end(), 0);
+  std::uint64_t touched = 0;
+  for (int k = 0; k < kdim; ++k) {
+    const auto idx = static_cast<std::size_t>(arow[k] + bcol[k * bstep]);
+    const std::int64_t v = p.contrib[idx];
+    if (v == 0) continue;
+    const int r = p.bin_of[idx];
+    const std::int64_t s = bins[static_cast<std::size_t>(r)] + v;
+    bins[static_cast<std::size_t>(r)] = s > hi ? hi : (s < lo ? lo : s);
+    counts.saturations += (s > hi || s < lo) ? 1u : 0u;
+    touched |= std::uint64_t{1} << r;
+  }
+  i128 total = 0;
+  for (std::size_t r = 0; r < bins.size(); ++r)
+    total += static_cast<i128>(bins[r]) * p.bin_scale[r];
+  counts.bins_touched += static_cast<std::uint64_t>(std::popcount(touched));
+  return std::ldexp(static_cast<double>(kernels_detail::shift_round_even(total, f)), -f);
+}
+
+// The sequential per-output path (every output in k order: logadd, and the integer datapaths when
+// the counted sums cannot be packed).
 void sequential(const GemmPlan::Impl& p, const Prepared& q, const std::vector<std::int32_t>& ibt,
                 int i0, int i1, double* c, GemmCounts& counts) {
-  const Datapath& dp = p.dp;
-  const int f = dp.frac_bits;
-  const std::int64_t hi = (std::int64_t{1} << (dp.acc_bits - 1)) - 1;
-  const std::int64_t lo = -hi - 1;
   std::vector<std::int64_t> bins(p.bin_scale.size());
   for (int i = i0; i < i1; ++i) {
     const std::int32_t* arow = q.ia.data() + static_cast<std::ptrdiff_t>(i) * q.kdim;
@@ -278,32 +286,8 @@ void sequential(const GemmPlan::Impl& p, const Prepared& q, const std::vector<st
         continue;
       }
       const std::int32_t* bcol = ibt.data() + static_cast<std::ptrdiff_t>(j) * q.kdim;
-      if (dp.kind == Accumulation::linear) {
-        std::int64_t acc = 0;
-        for (int k = 0; k < q.kdim; ++k) {
-          const std::int64_t s = acc + p.p64[static_cast<std::size_t>(arow[k] + bcol[k])];
-          acc = s > hi ? hi : (s < lo ? lo : s);
-          counts.saturations += (s > hi || s < lo) ? 1u : 0u;
-        }
-        result = std::ldexp(static_cast<double>(acc), -f);
-      } else if (p.bins_kind()) {
-        std::fill(bins.begin(), bins.end(), 0);
-        std::uint64_t touched = 0;
-        for (int k = 0; k < q.kdim; ++k) {
-          const auto idx = static_cast<std::size_t>(arow[k] + bcol[k]);
-          const std::int64_t v = p.contrib[idx];
-          if (v == 0) continue;
-          const int r = p.bin_of[idx];
-          const std::int64_t s = bins[static_cast<std::size_t>(r)] + v;
-          bins[static_cast<std::size_t>(r)] = s > hi ? hi : (s < lo ? lo : s);
-          counts.saturations += (s > hi || s < lo) ? 1u : 0u;
-          touched |= std::uint64_t{1} << r;
-        }
-        i128 total = 0;
-        for (std::size_t r = 0; r < bins.size(); ++r)
-          total += static_cast<i128>(bins[r]) * p.bin_scale[r];
-        counts.bins_touched += static_cast<std::uint64_t>(std::popcount(touched));
-        result = std::ldexp(static_cast<double>(kernels_detail::shift_round_even(total, f)), -f);
+      if (p.integer_kind()) {
+        result = integer_output(p, arow, bcol, 1, q.kdim, bins, counts);
       } else {  // logadd
         code_t sum = p.out.zero();
         for (int k = 0; k < q.kdim; ++k) {
@@ -317,25 +301,167 @@ void sequential(const GemmPlan::Impl& p, const Prepared& q, const std::vector<st
   }
 }
 
+// ---- the counted path --------------------------------------------------------------------------
+// One pass of exact integer sums in any order gives, per output, the signed sum (the result when
+// nothing saturates) and `packed`, the sum of one 64-bit entry per product made of three fields:
+//   bits [0, zero_bits)            1 per product with a zero operand (K < 2^zero_bits: exact)
+//   bits [zero_bits, abs_shift)    bins: the bit of the product's bin (read back from the OR)
+//   bits [abs_shift, 64)           ceil(min(|v|, 2^(W-1)) / 2^u), v the value added to the
+//                                  accumulator (bins: to its bin), 0 for dropped products.
+// Every partial sum of every accumulator is bounded by the sum of |v| over the output, so when
+// (packed >> abs_shift) <= (2^(W-1) - 1) >> u no add saturates and the exact sum is the result.
+// Carries from the lower fields only overestimate the abs field (the test stays sound). Other
+// outputs are redone sequentially, in k order.
+struct Packing {
+  int zero_bits = 0;
+  int bin_bits = 0;
+  int abs_shift = 0;
+  int u = 0;
+  std::int64_t limit = 0;
+  bool ok = false;
+};
+
+Packing choose_packing(const GemmPlan::Impl& p, int kdim) {
+  Packing k;
+  const int w = p.dp.acc_bits;
+  const std::int64_t hi = (std::int64_t{1} << (w - 1)) - 1;
+  if (p.bins_kind()) {
+    // A passing output has |v| <= hi, so its p64 entries (v * C) must not have been clamped and
+    // its total (at most hi * max C) must fit the int64 sum.
+    const std::int64_t cmax = *std::max_element(p.bin_scale.begin(), p.bin_scale.end());
+    if (static_cast<i128>(hi) * cmax >= fixed_limit) return k;
+  }
+  k.zero_bits = std::bit_width(static_cast<unsigned>(kdim));
+  k.bin_bits = p.bins_kind() ? static_cast<int>(p.bin_scale.size()) : 0;
+  k.abs_shift = k.zero_bits + k.bin_bits;
+  if (k.abs_shift > 62) return k;
+  const i128 room = std::numeric_limits<std::int64_t>::max() / std::max(kdim, 1);
+  for (int u = 0; u < w; ++u) {
+    // Every entry is below (ceil(2^(W-1) / 2^u) + 1) << abs_shift; K of them must fit int64.
+    const i128 entry = ((i128{1} << (w - 1 - u)) + 1) << k.abs_shift;
+    if (entry <= room) {
+      k.u = u;
+      k.limit = hi >> u;
+      k.ok = true;
+      return k;
+    }
+  }
+  return k;
+}
+
+std::vector<std::int64_t> packed_table(const GemmPlan::Impl& p, const Packing& k) {
+  const std::int64_t cap = std::int64_t{1} << (p.dp.acc_bits - 1);
+  const std::int64_t round_up = (std::int64_t{1} << k.u) - 1;
+  std::vector<std::int64_t> tp(p.p64.size(), 0);
+  for (std::size_t idx = 0; idx < tp.size(); ++idx) {
+    if (idx >= static_cast<std::size_t>(p.zero_index)) {
+      tp[idx] = 1;
+      continue;
+    }
+    const std::int64_t v = p.bins_kind() ? p.contrib[idx] : p.p64[idx];
+    if (v == 0) continue;
+    const std::int64_t mag = std::min(v < 0 ? -v : v, cap);
+    tp[idx] = ((mag + round_up) >> k.u) << k.abs_shift;
+    if (p.bins_kind()) tp[idx] |= (std::int64_t{1} << p.bin_of[idx]) << k.zero_bits;
+  }
+  return tp;
+}
+
+// Products with a zero code operand in output (i, j), from the codes (NaN outputs only).
+std::uint64_t zeros_of(const CodeMatrix& a, const CodeMatrix& b, int i, int j) {
+  std::uint64_t n = 0;
+  for (int k = 0; k < a.cols; ++k)
+    n += (a.data[i * a.row_stride + k * a.col_stride] == 0 ||
+          b.data[k * b.row_stride + j * b.col_stride] == 0)
+             ? 1u
+             : 0u;
+  return n;
+}
+
+// Runs body(part, i0, i1, j0, j1) over the outputs, the larger dimension split between threads.
+template <typename Body>
+void split_outputs(int m, int n, int threads, Body body) {
+  if (m >= n || m >= 2 * threads)
+    parallel_for(m, threads, [&](int part, int i0, int i1) { body(part, i0, i1, 0, n); });
+  else
+    parallel_for(n, threads, [&](int part, int j0, int j1) { body(part, 0, m, j0, j1); });
+}
+
+void run_counted(const GemmPlan::Impl& p, const Prepared& q, const Packing& k, const CodeMatrix& a,
+                 const CodeMatrix& b, double* c, GemmCounts& total, int threads) {
+  const std::vector<std::int64_t> tp = packed_table(p, k);
+  const std::size_t outputs = static_cast<std::size_t>(q.m) * q.n;
+  // Every element is written by the kernel: no zero fill.
+  const std::unique_ptr<std::int64_t[]> sum(new std::int64_t[outputs]);
+  const std::unique_ptr<std::int64_t[]> packed(new std::int64_t[outputs]);
+  const std::unique_ptr<std::int64_t[]> ored(new std::int64_t[outputs]);
+  const kernels_detail::IndexGemm g{q.ia.data(), q.ib.data(), q.kdim, q.n};
+  const int f = p.dp.frac_bits;
+  const bool bins_kind = p.bins_kind();
+  const std::uint64_t zero_mask = (std::uint64_t{1} << k.zero_bits) - 1;
+  const std::uint64_t bin_mask = (std::uint64_t{1} << k.bin_bits) - 1;
+  std::vector<GemmCounts> part_counts(static_cast<std::size_t>(std::max(q.m, q.n)));
+  split_outputs(q.m, q.n, threads, [&](int part, int i0, int i1, int j0, int j1) {
+    kernels_detail::sum_counted(p.p64.data(), tp.data(), g, i0, i1, j0, j1, sum.get(), packed.get(),
+                                ored.get());
+    GemmCounts& pc = part_counts[static_cast<std::size_t>(part)];
+    std::vector<std::int64_t> bins(p.bin_scale.size());
+    for (int i = i0; i < i1; ++i) {
+      for (int j = j0; j < j1; ++j) {
+        const std::size_t x = static_cast<std::size_t>(i) * q.n + j;
+        if (q.row_nan[static_cast<std::size_t>(i)] || q.col_nan[static_cast<std::size_t>(j)]) {
+          c[x] = std::numeric_limits<double>::quiet_NaN();
+          ++pc.nan_outputs;
+          pc.zero_skipped += zeros_of(a, b, i, j);
+          continue;
+        }
+        const auto pk = static_cast<std::uint64_t>(packed[x]);
+        pc.zero_skipped += pk & zero_mask;
+        if ((pk >> k.abs_shift) > static_cast<std::uint64_t>(k.limit)) {  // may saturate
+          c[x] = integer_output(p, q.ia.data() + static_cast<std::ptrdiff_t>(i) * q.kdim,
+                                q.ib.data() + j, q.n, q.kdim, bins, pc);
+          continue;
+        }
+        if (bins_kind) {
+          const auto used = (static_cast<std::uint64_t>(ored[x]) >> k.zero_bits) & bin_mask;
+          pc.bins_touched += static_cast<std::uint64_t>(std::popcount(used));
+          c[x] = std::ldexp(static_cast<double>(kernels_detail::shift_round_even(sum[x], f)), -f);
+        } else {
+          c[x] = std::ldexp(static_cast<double>(sum[x]), -f);
+        }
+      }
+    }
+  });
+  for (const GemmCounts& pc : part_counts) {
+    total.zero_skipped += pc.zero_skipped;
+    total.nan_outputs += pc.nan_outputs;
+    total.saturations += pc.saturations;
+    total.bins_touched += pc.bins_touched;
+  }
+}
+
 }  // namespace
 
 void GemmPlan::run(CodeMatrix a, CodeMatrix b, double* c, GemmCounts* counts, int threads) const {
   const Impl& p = *impl_;
   kernels_detail::check_gemm(p.fa, a, p.fb, b, p.dp, p.out);
   if (threads < 1) throw std::invalid_argument("lns::gemm: threads must be >= 1");
-  const Prepared q = prepare(p, a, b, counts != nullptr);
+  Prepared q = prepare(p, a, b);
   GemmCounts total;
   total.macs = static_cast<std::uint64_t>(q.m) * static_cast<std::uint64_t>(q.n) *
                static_cast<std::uint64_t>(q.kdim);
-  if (counts != nullptr) count_zeros(q, total);
+  auto finish = [&] {
+    if (counts != nullptr) *counts += total;
+  };
+  auto zero_counts = [&] {
+    if (counts == nullptr) return;
+    zero_masks(q, a, b);
+    count_zeros(q, total);
+  };
   const IndexGemm g{q.ia.data(), q.ib.data(), q.kdim, q.n};
-  // Split the larger output dimension between threads.
-  const bool by_rows = q.m >= q.n || q.m >= 2 * threads;
   auto split = [&](auto body) {  // body(i0, i1, j0, j1)
-    if (by_rows)
-      parallel_for(q.m, threads, [&](int, int i0, int i1) { body(i0, i1, 0, q.n); });
-    else
-      parallel_for(q.n, threads, [&](int, int j0, int j1) { body(0, q.m, j0, j1); });
+    split_outputs(q.m, q.n, threads,
+                  [&](int, int i0, int i1, int j0, int j1) { body(i0, i1, j0, j1); });
   };
   auto set_nan = [&] {
     for (int i = 0; i < q.m; ++i)
@@ -349,8 +475,8 @@ void GemmPlan::run(CodeMatrix a, CodeMatrix b, double* c, GemmCounts* counts, in
       kernels_detail::sum_f64(p.pd.data(), g, i0, i1, j0, j1, c);
     });
     set_nan();
-    if (counts != nullptr) *counts += total;
-    return;
+    zero_counts();
+    return finish();
   }
 
   bool free_order = false;
@@ -363,6 +489,7 @@ void GemmPlan::run(CodeMatrix a, CodeMatrix b, double* c, GemmCounts* counts, in
     if (p.dp.kind == Accumulation::linear) {
       free_order = max_entry <= std::min(acc_max, sum_limit) / kd;
     } else {
+      // bins_touched must then be counted: the counted path does that.
       free_order = p.max_contrib[static_cast<std::size_t>(q.max_s)] <= acc_max / kd &&
                    max_entry <= sum_limit / kd && counts == nullptr;
     }
@@ -385,8 +512,16 @@ void GemmPlan::run(CodeMatrix a, CodeMatrix b, double* c, GemmCounts* counts, in
       c[x] = std::ldexp(static_cast<double>(v), -f);
     }
     set_nan();
-    if (counts != nullptr) *counts += total;
-    return;
+    zero_counts();
+    return finish();
+  }
+
+  if (p.integer_kind()) {
+    const Packing k = choose_packing(p, q.kdim);
+    if (k.ok) {
+      run_counted(p, q, k, a, b, c, total, threads);
+      return finish();
+    }
   }
 
   // Sequential path: B transposed so that each output reads contiguous indices.
@@ -402,26 +537,13 @@ void GemmPlan::run(CodeMatrix a, CodeMatrix b, double* c, GemmCounts* counts, in
     total.saturations += pc.saturations;
     total.bins_touched += pc.bins_touched;
   }
-  if (counts != nullptr) *counts += total;
-}
-
-double GemmPlan::dot(const code_t* a, const code_t* b, std::size_t n, GemmCounts* counts,
-                     std::ptrdiff_t stride_a, std::ptrdiff_t stride_b) const {
-  const int len = static_cast<int>(n);
-  double c = 0.0;
-  run(CodeMatrix{a, 1, len, static_cast<std::ptrdiff_t>(len) * stride_a, stride_a},
-      CodeMatrix{b, len, 1, stride_b, stride_b}, &c, counts, 1);
-  return c;
+  zero_counts();
+  finish();
 }
 
 void gemm(const Format& fa, CodeMatrix a, const Format& fb, CodeMatrix b, const Datapath& dp,
           const Format& out, double* c, GemmCounts* counts, int threads) {
   GemmPlan(fa, fb, dp, out).run(a, b, c, counts, threads);
-}
-
-double dot(const Format& fa, const code_t* a, const Format& fb, const code_t* b, std::size_t n,
-           const Datapath& dp, const Format& out, GemmCounts* counts) {
-  return GemmPlan(fa, fb, dp, out).dot(a, b, n, counts);
 }
 
 }  // namespace lnslab::lns

@@ -3,8 +3,44 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "lnslab/lns/kernels/gemm.hpp"
+
+namespace lnslab::lns {
+
+// Index layout: a nonzero code of A maps to ka + sa * S, of B to kb + sb * S, S = Ka + Kb + 1,
+// so the sum of two indices is s + {0, S, 2S} with s = ka + kb (negative product iff the offset
+// is S). Zero and NaN codes map to 3S; every index >= 3S holds a zero product. NaN is tracked
+// separately (per row of A and column of B).
+struct GemmPlan::Impl {
+  Format fa, fb, out;
+  Datapath dp;
+  int size = 0;
+  std::int32_t zero_index = 0;
+  std::vector<std::int32_t> lut_a, lut_b;  // code -> index
+  std::vector<std::int64_t> p64;           // linear: product at F; bins: product * C_bin at 2F
+  std::vector<std::int32_t> p32;           // p64 clamped to int32 (valid where p64 fits)
+  std::vector<std::int64_t> max_p;         // by s: max over s' <= s of |p64|
+  std::vector<std::int64_t> max_contrib;   // bins: by s: max over s' <= s of the bin contribution
+  std::vector<std::int32_t> bin_of;        // bins: bin of a product, by index
+  std::vector<std::int64_t> contrib;       // bins: signed contribution (bin LSB units), by index
+  std::vector<std::int64_t> bin_scale;     // bins: C of each bin
+  std::vector<double> pd;                  // exact: signed product as double, by index
+  std::vector<code_t> pcode;               // logadd: product encoded in `out`, by index
+
+  Impl(const Format& a, const Format& b, const Datapath& d, const Format& o)
+      : fa(a), fb(b), out(o), dp(d) {}
+  bool integer_kind() const {
+    return dp.kind == Accumulation::linear || dp.kind == Accumulation::bins ||
+           dp.kind == Accumulation::bins_mitchell;
+  }
+  bool bins_kind() const {
+    return dp.kind == Accumulation::bins || dp.kind == Accumulation::bins_mitchell;
+  }
+};
+
+}  // namespace lnslab::lns
 
 namespace lnslab::lns::kernels_detail {
 
