@@ -1,8 +1,9 @@
 #pragma once
 // Fast elementwise float -> code (nearest, toward_zero) and code -> float/double conversion
 // (internal; see encode_fast.cpp). Each gives exactly what the scalar Format::encode /
-// decode_float / decode gives for every input, with portable, AVX2 and AVX-512 loops chosen at
-// run time. Per-format tables are built on first use and cached (shared by all threads).
+// decode_float / decode gives for every input. Encode has portable, AVX2 and AVX-512 loops,
+// decode an AVX-512 loop for 8-bit codes (table lookups otherwise), chosen at run time.
+// Per-format tables are built on first use and cached (shared by all threads).
 #include <cstddef>
 #include <cstdint>
 
