@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "lnslab/lns/kernels/elementwise.hpp"
 #include "lnslab/nn/errors.hpp"
 
 namespace lnslab::nn {
@@ -36,11 +37,17 @@ float LnsMatmul::encode(const In& x, bool transpose, const lns::Format& f,
   const float scale = largest > 0.0f && std::isfinite(largest)
                           ? largest / static_cast<float>(f.max_magnitude())
                           : 1.0f;
+  // The scaled values in float (v / scale is a float division), then the packed encode kernel,
+  // which gives exactly Format::encode of each float.
+  scaled_.resize(out.size());
   for (Eigen::Index i = 0; i < rows; ++i)
     for (Eigen::Index j = 0; j < cols; ++j) {
       const float v = transpose ? x(j, i) : x(i, j);
-      out[static_cast<std::size_t>(i * cols + j)] = f.encode(static_cast<double>(v / scale));
+      scaled_[static_cast<std::size_t>(i * cols + j)] = v / scale;
     }
+  packed_.resize(out.size());
+  lns::encode<std::uint16_t>(f, scaled_, packed_);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = packed_[i];
   return scale;
 }
 

@@ -52,6 +52,8 @@ class LnsMatmul final : public MatmulBackend<float> {
   sim::Accelerator accelerator_;
   lns::Format weights_, activations_, gradients_;
   std::vector<lns::code_t> a_codes_, b_codes_;
+  std::vector<float> scaled_;          // encode's scratch: scaled operand values
+  std::vector<std::uint16_t> packed_;  // encode's scratch: codes (formats up to 16 bits)
   std::vector<double> c_values_;
   SimulatedSteps totals_;
 };
