@@ -67,8 +67,8 @@ void check_all(const Format& fa, const Format& fb, const Datapath& dp, const For
         GemmCounts counts;
         gemm(fa, ma, fb, mb, dp, out, fast.data(), with_counts ? &counts : nullptr, threads);
         INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k << "x"
-                       << n << " threads " << threads << " isa "
-                       << static_cast<int>(isa) << " counts " << with_counts);
+                       << n << " threads " << threads << " isa " << static_cast<int>(isa)
+                       << " counts " << with_counts);
         std::size_t bad = 0;
         for (std::size_t x = 0; x < ref.size(); ++x)
           if (!same_bits(ref[x], fast[x])) {
