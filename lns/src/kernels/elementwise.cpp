@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "add_planes16.hpp"
 #include "elementwise_simd.hpp"
 #include "encode_fast.hpp"
 #include "gemm_simd.hpp"
@@ -177,6 +178,8 @@ struct AddTables {
   bool gather_ok = false;
   kernels_detail::EwAdd8 add8;  // the vpshufb tables (u8 lanes)
   bool add8_ok = false;
+  kernels_detail::EwAddPlanes16 planes16;  // the u16 adder's tables in registers (AVX-512)
+  bool planes16_ok = false;
   kernels_detail::AddChain8 chain;  // the sum's table chain (codes of up to 8 bits), built on use
   int chain_low = -1;               // its underflow result (0 flush, 1 clamp); -1: not built
 };
@@ -198,6 +201,8 @@ AddTables& add_tables(const Format& f, Rounding rounding) {
   c.gather_ok = kernels_detail::make_ew_add_gather(c.magnitudes.data(), f.kmax(), 65535);
   c.add8 = kernels_detail::EwAdd8{};
   c.add8_ok = kernels_detail::make_ew_add8(c.offsets.data(), f.kmax(), c.add8);
+  c.planes16 = kernels_detail::EwAddPlanes16{};
+  c.planes16_ok = kernels_detail::make_ew_add_planes16(c.offsets.data(), f.kmax(), c.planes16);
   c.chain_low = -1;
   c.kmax = f.kmax();
   return c;
@@ -314,6 +319,12 @@ void add_or_sub(const Format& f, std::span<const T> a, std::span<const T> b, std
       if constexpr (sizeof(T) == 1)
         done = avx512 ? kernels_detail::add_u8_avx512(p, a.data(), b.data(), out.data(), a.size())
                       : kernels_detail::add_u8_avx2(p, a.data(), b.data(), out.data(), a.size());
+    } else if (sizeof(T) == 2 && avx512 && tables.planes16_ok) {
+      kernels_detail::EwAddPlanes16 p = tables.planes16;
+      p.c = codes;
+      p.flip = flip;
+      if constexpr (sizeof(T) == 2)
+        done = kernels_detail::add_u16_planes_avx512(p, a.data(), b.data(), out.data(), a.size());
     } else if (sizeof(T) == 2 && tables.gather_ok) {
       const kernels_detail::EwAddGather p{codes, flip, tables.magnitudes.data()};
       if constexpr (sizeof(T) == 2)

@@ -31,8 +31,7 @@ LNSLAB_EW512_TARGET std::size_t add_u8_avx512(const EwAdd8& p, const std::uint8_
                                               std::size_t n) {
   const __m512i sum_lo = load(p.sum_full), sum_hi = load(p.sum_full + 64);
   const __m512i diff_lo = load(p.difference_full), diff_hi = load(p.difference_full + 64);
-  auto lookup = [&](__m512i d, __mmask64)
-      __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
+  auto lookup = [&](__m512i d, __mmask64) __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
     return TablePair{_mm512_permutex2var_epi8(sum_lo, d, sum_hi),
                      _mm512_permutex2var_epi8(diff_lo, d, diff_hi)};
   };
@@ -78,8 +77,7 @@ LNSLAB_EW512_INLINE std::size_t add_u16_blocks(const EwAddGather& p, const std::
   constexpr std::size_t block = 512;
   alignas(64) std::uint16_t idx[block], t[block];
   const std::uint16_t* next = t;
-  auto lookup = [&](__m512i, __mmask32)
-      __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi"))) {
+  auto lookup = [&](__m512i, __mmask32) __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
     const __m512i v = load(next);
     next += 32;
     return TablePair{v, v};

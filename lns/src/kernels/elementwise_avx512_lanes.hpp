@@ -1,20 +1,28 @@
 #pragma once
 // Lane operations and the loop bodies of the AVX-512 elementwise kernels (internal; used by
-// elementwise_avx512.cpp). Everything is inline with target attributes; callers check
-// avx512_active() before running any of it.
+// elementwise_avx512.cpp and add_planes16.cpp). Everything is inline with target attributes;
+// callers check avx512_active() before running any of it.
+//
+// The target and the namespace can be set before the include (add_planes16.cpp adds BITALG):
+// a lookup with a wider target cannot be inlined into a loop compiled for a narrower one, and a
+// separate namespace keeps the two builds of these inline functions apart.
 #include "elementwise_simd.hpp"
+
+#ifndef LNSLAB_EW512_ISA
+#define LNSLAB_EW512_ISA "avx512f,avx512bw,avx512vl,avx512vbmi"
+#define LNSLAB_EW512_NAMESPACE avx512
+#endif
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LNSLAB_EW_HAVE_AVX512 1
 #include <immintrin.h>
-#define LNSLAB_EW512_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
-#define LNSLAB_EW512_INLINE \
-  inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi")))
+#define LNSLAB_EW512_TARGET __attribute__((target(LNSLAB_EW512_ISA)))
+#define LNSLAB_EW512_INLINE inline __attribute__((always_inline, target(LNSLAB_EW512_ISA)))
 #else
 #define LNSLAB_EW_HAVE_AVX512 0
 #endif
 
-namespace lnslab::lns::kernels_detail::avx512 {
+namespace lnslab::lns::kernels_detail::LNSLAB_EW512_NAMESPACE {
 #if LNSLAB_EW_HAVE_AVX512
 
 // Unsigned lane operations of width W (8 or 16 bits); masks are __mmask64 / __mmask32.
@@ -182,4 +190,4 @@ struct TablePair {
 };
 
 #endif
-}  // namespace lnslab::lns::kernels_detail::avx512
+}  // namespace lnslab::lns::kernels_detail::LNSLAB_EW512_NAMESPACE
