@@ -7,20 +7,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "gemm_check.hpp"
 #include "lnslab/lns/fixed_point.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
 using namespace lnslab::lns;
+using lnslab::lns::test::same_bits;
 
 namespace {
-
-bool same_bits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  std::uint64_t x = 0, y = 0;
-  std::memcpy(&x, &a, 8);
-  std::memcpy(&y, &b, 8);
-  return x == y;
-}
 
 // Random codes; `zeros`, `nans`, `large` are per-mille rates of zero, NaN and near-largest codes.
 std::vector<code_t> random_codes(const Format& f, std::size_t n, Rng& rng, int zeros, int nans,
@@ -56,36 +50,7 @@ void check_all(const Format& fa, const Format& fb, const Datapath& dp, const For
       col_major_a ? CodeMatrix::col_major(a.data(), m, k) : CodeMatrix::row_major(a.data(), m, k);
   const CodeMatrix mb =
       col_major_b ? CodeMatrix::col_major(b.data(), k, n) : CodeMatrix::row_major(b.data(), k, n);
-  std::vector<double> ref(static_cast<std::size_t>(m) * n);
-  GemmCounts ref_counts;
-  gemm_reference(fa, ma, fb, mb, dp, out, ref.data(), &ref_counts);
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
-    for (int threads : {1, 2, 3}) {
-      for (bool with_counts : {false, true}) {
-        std::vector<double> fast(ref.size(), -1.0);
-        GemmCounts counts;
-        gemm(fa, ma, fb, mb, dp, out, fast.data(), with_counts ? &counts : nullptr, threads);
-        INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k << "x"
-                       << n << " threads " << threads << " isa " << static_cast<int>(isa)
-                       << " counts " << with_counts);
-        std::size_t bad = 0;
-        for (std::size_t x = 0; x < ref.size(); ++x)
-          if (!same_bits(ref[x], fast[x])) {
-            if (bad++ == 0) INFO("first mismatch at " << x << ": " << ref[x] << " vs " << fast[x]);
-          }
-        CHECK(bad == 0);
-        if (with_counts) {
-          CHECK(counts.macs == ref_counts.macs);
-          CHECK(counts.zero_skipped == ref_counts.zero_skipped);
-          CHECK(counts.nan_outputs == ref_counts.nan_outputs);
-          CHECK(counts.saturations == ref_counts.saturations);
-          CHECK(counts.bins_touched == ref_counts.bins_touched);
-        }
-      }
-    }
-  }
-  set_kernel_isa(KernelIsa::best);
+  test::check_gemm_against_reference(fa, ma, fb, mb, dp, out);
 }
 
 }  // namespace

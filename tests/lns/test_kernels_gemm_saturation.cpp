@@ -11,24 +11,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "gemm_check.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
 using namespace lnslab::lns;
+using lnslab::lns::test::same_bits;
+using lnslab::lns::test::same_counts;
 
 namespace {
-
-bool same_bits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  std::uint64_t x = 0, y = 0;
-  std::memcpy(&x, &a, 8);
-  std::memcpy(&y, &b, 8);
-  return x == y;
-}
-
-bool same_counts(const GemmCounts& x, const GemmCounts& y) {
-  return x.macs == y.macs && x.zero_skipped == y.zero_skipped && x.nan_outputs == y.nan_outputs &&
-         x.saturations == y.saturations && x.bins_touched == y.bins_touched;
-}
 
 // Codes with exponents center +- spread (clamped to 1..kmax), random signs unless `sign` is 0
 // (+) or 1 (-); `zeros` and `nans` are per-mille rates.
@@ -54,30 +44,8 @@ std::vector<code_t> codes(const Format& f, std::size_t n, Rng& rng, int center, 
 // reference counts.
 GemmCounts check_gemm(const Format& fa, const Format& fb, const Datapath& dp, int m, int k, int n,
                       const std::vector<code_t>& a, const std::vector<code_t>& b) {
-  const CodeMatrix ma = CodeMatrix::row_major(a.data(), m, k);
-  const CodeMatrix mb = CodeMatrix::row_major(b.data(), k, n);
-  std::vector<double> ref(static_cast<std::size_t>(m) * n);
-  GemmCounts ref_counts;
-  gemm_reference(fa, ma, fb, mb, dp, fa, ref.data(), &ref_counts);
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
-    for (int threads : {1, 2, 3}) {
-      for (bool with_counts : {true, false}) {
-        std::vector<double> fast(ref.size(), -1.0);
-        GemmCounts counts;
-        gemm(fa, ma, fb, mb, dp, fa, fast.data(), with_counts ? &counts : nullptr, threads);
-        INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k << "x"
-                       << n << " threads " << threads << " isa " << static_cast<int>(isa)
-                       << " counts " << with_counts);
-        std::size_t bad = 0;
-        for (std::size_t x = 0; x < ref.size(); ++x) bad += same_bits(ref[x], fast[x]) ? 0 : 1;
-        CHECK(bad == 0);
-        if (with_counts) CHECK(same_counts(counts, ref_counts));
-      }
-    }
-  }
-  set_kernel_isa(KernelIsa::best);
-  return ref_counts;
+  return test::check_gemm_against_reference(fa, CodeMatrix::row_major(a.data(), m, k), fb,
+                                            CodeMatrix::row_major(b.data(), k, n), dp, fa);
 }
 
 // Outputs of the reference with and without a saturation (one 1 x 1 GEMM per output).
