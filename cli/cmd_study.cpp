@@ -29,6 +29,7 @@ struct StudyOptions {
   int jobs = 0;
   bool quick = false;
   bool full = false;
+  bool plan = false;
   std::string command;
 };
 
@@ -58,6 +59,11 @@ void run_study(const StudyOptions& o) {
   } catch (const study::StudyError& e) {
     throw InputError(e.what());
   }
+  if (o.plan) {
+    if (o.jobs > 0) throw InputError("--jobs does not apply to --plan (nothing runs)");
+    fmt::print("{}", study::format_plan(s, fs::path(o.out)));
+    return;
+  }
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
   const fs::path out(o.out);
   std::error_code ec;
@@ -79,17 +85,16 @@ void run_study(const StudyOptions& o) {
         fmt::format("{} of {} runs failed; their logs are in {}/runs/<id>/"
                     "log.txt; re-running the study retries only them",
                     failed, outcomes.size(), out.string()));
-  std::vector<study::GroupResult> groups;
+  study::StudyResults results;
   try {
-    groups = study::collect(s, out);
-    study::cost(s, groups);
+    results = study::analyse(s, out);
   } catch (const study::StudyError& e) {
     throw InputError(e.what());
   }
   study::Provenance prov{LNSLAB_GIT_REVISION, LNSLAB_CXX_COMPILER, LNSLAB_CXX_FLAGS,
                          cpu_model(),         o.command,           jobs};
-  const auto plots = study::write_report(s, groups, out, prov);
-  fmt::print("\n{}\n", study::format_table(groups));
+  const auto plots = study::write_report(s, results, out, prov);
+  fmt::print("\n{}\n", study::format_tables(results));
   fmt::print("report: {}\n", (out / "report.md").string());
   fmt::print("results: {} and {}\n", (out / "results.csv").string(),
              (out / "results.json").string());
@@ -113,10 +118,14 @@ void register_study(CLI::App& app) {
   sub->add_option("--jobs", o->jobs, "Runs at once (default: the number of cores)");
   sub->add_flag("--quick", o->quick, "The study's reduced grid (its [quick] section)");
   sub->add_flag("--full", o->full, "The study's whole grid (its [full] section)");
+  sub->add_flag("--plan", o->plan,
+                "Print the grid (run ids, whether OUT already has them, their `lnslab train` "
+                "arguments) and exit without running anything");
   sub->callback([o] {
     o->command = "lnslab study" + (o->file.empty() ? "" : " " + o->file) + " --out " + o->out +
                  (o->jobs > 0 ? " --jobs " + std::to_string(o->jobs) : "") +
-                 (o->quick ? " --quick" : "") + (o->full ? " --full" : "");
+                 (o->quick ? " --quick" : "") + (o->full ? " --full" : "") +
+                 (o->plan ? " --plan" : "");
     run_study(*o);
   });
 }

@@ -36,6 +36,15 @@ LayerReport update_report(const Config& c, const UpdateOp& op) {
 }  // namespace
 
 LayerReport simulate_gemm(const Config& config, const GemmOp& op, const lns::GemmCounts* data) {
+  if (config.pe.weight_storage && config.pe.type != PeType::lns &&
+      op.pass == Pass::backward_weight) {
+    // dW = X^T dY has no weight operand: on a float PE with LNS weight storage its B operand is a
+    // float gradient, moved at the float width and not decoded.
+    Config c = config;
+    c.pe.weight_storage.reset();
+    c.words.weight = c.words.input;
+    return simulate_gemm(c, op, data);
+  }
   LayerReport r;
   r.name = op.name;
   r.kind = std::string(to_string(op.pass));

@@ -84,6 +84,14 @@ std::vector<ActionCount> gemm_actions(const Config& c, const GemmShape& g, const
 
   double reg_bits = 0;
   for (auto b : t.pe_register_bits) reg_bits += double(b);
+  if (pe.weight_storage && pe.type != PeType::lns) {
+    // LNS weight codes are decoded to the PE's float format by a table at the array edge, once
+    // per weight word read from the weight SRAM; the PEs' weight registers then hold floats.
+    const double float_bits = c.words.input;
+    const double decodes = double(t.sram_read_bits[operand::weight]) / c.words.weight;
+    add("pe.weight_decode", Primitive::lut_read, float_bits, decodes);
+    reg_bits += double(t.pe_register_bits[operand::weight]) * (float_bits / c.words.weight - 1.0);
+  }
   add("pe.registers", Primitive::register_bit, 1, reg_bits);
   const char* sram_names[operand_count] = {"sram.input", "sram.weight", "sram.output"};
   const char* dram_names[operand_count] = {"dram.input", "dram.weight", "dram.output"};
@@ -99,27 +107,52 @@ std::vector<ActionCount> gemm_actions(const Config& c, const GemmShape& g, const
 
 UpdateCosts update_costs(const Config& c) {
   // Per weight; docs/simulator.md §Update explains each count.
+  UpdateCosts k;
+  const auto& stored = c.pe.weight_storage;
   switch (c.update.optimizer) {
     case Optimizer::lns_madam:
-      return {6, 4, 3, 1};
+      k = {6, 4, 3, 1};
+      if (c.pe.type == PeType::lns && stored) {
+        // master codes of another base: decode, re-encode into the PE's operand format
+        k.decodes = 1;
+        k.encode_compares = c.pe.format->bits() - 1;
+      }
+      return k;
     case Optimizer::madam:
-      return {9, 5, 0, 1};
+      k = {9, 5, 0, 1};
+      break;
     case Optimizer::sgd:
-      return {1, 1, 0, 0};
+      k = {1, 1, 0, 0};
+      break;
     case Optimizer::adam:
-      return {10, 4, 0, 2};
+      k = {10, 4, 0, 2};
+      break;
   }
-  return {};
+  if (c.pe.stores_lns_weights()) {
+    // A float rule on LNS-stored weights: decode the code (one table read), apply the rule,
+    // re-encode by a binary search over the format's B - 1 magnitude thresholds (and, for master
+    // codes of another base on an lns PE, once more into the PE's operand format).
+    k.decodes = 1;
+    k.encode_compares = (stored ? stored->bits() : c.pe.format->bits()) - 1;
+    if (c.pe.type == PeType::lns && stored) k.encode_compares += c.pe.format->bits() - 1;
+  }
+  return k;
 }
 
 UpdateTiming time_update(const Config& c, std::int64_t weights) {
   const UpdateCosts k = update_costs(c);
   const auto n = static_cast<std::uint64_t>(weights);
   UpdateTiming t;
-  // reads: gradient (as the dW GEMM wrote it), weight, state; writes: weight, state
-  t.dram_read_bits = n * (std::uint64_t(c.words.output) + std::uint64_t(c.words.weight) +
-                          32u * std::uint64_t(k.state_words));
-  t.dram_write_bits = n * (std::uint64_t(c.words.weight) + 32u * std::uint64_t(k.state_words));
+  // reads: gradient (as the dW GEMM wrote it), weight, state; writes: weight, state. Master
+  // weights of another format than an lns PE's operands are read and written in their own width,
+  // and the GEMMs' copy in the PE's format is written beside them.
+  const bool master_copy = c.pe.type == PeType::lns && c.pe.weight_storage;
+  const std::uint64_t master_bits =
+      master_copy ? std::uint64_t(c.pe.weight_storage->bits()) : std::uint64_t(c.words.weight);
+  const std::uint64_t state_bits = 32u * std::uint64_t(k.state_words);
+  t.dram_read_bits = n * (std::uint64_t(c.words.output) + master_bits + state_bits);
+  t.dram_write_bits =
+      n * (master_bits + state_bits + (master_copy ? std::uint64_t(c.words.weight) : 0u));
   t.compute_cycles = (n + std::uint64_t(c.update.lanes) - 1) / std::uint64_t(c.update.lanes);
   TilePipeline link(c.memory.dram_bytes_per_cycle, c.memory.dram_latency_cycles);
   const std::uint64_t memory = link.transfer_cycles(t.dram_read_bits + t.dram_write_bits);
@@ -136,7 +169,10 @@ std::vector<ActionCount> update_actions(const Config& c, std::int64_t weights,
   const double n = double(weights);
   add("update.fp_mult", Primitive::fp_mult, 32, n * k.fp_mults);
   add("update.fp_add", Primitive::fp_add, 32, n * k.fp_adds);
-  add("update.int_add", Primitive::int_add, std::max(1, c.words.weight - 1), n * k.int_adds);
+  const int weight_bits = c.pe.weight_storage ? c.pe.weight_storage->bits() : c.words.weight;
+  add("update.int_add", Primitive::int_add, std::max(1, weight_bits - 1), n * k.int_adds);
+  add("update.decode", Primitive::lut_read, 32, n * k.decodes);
+  add("update.encode", Primitive::int_add, 32, n * k.encode_compares);
   add("dram.update", Primitive::dram_access, 1, double(t.dram_read_bits + t.dram_write_bits));
   return acts;
 }

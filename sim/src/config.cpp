@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -140,10 +141,11 @@ std::string_view to_string(Optimizer o) {
 WordBits default_words(const PeConfig& pe) {
   switch (pe.type) {
     case PeType::fp32:
-      return {32, 32, 32, 32};
     case PeType::fp16:
-    case PeType::bf16:
-      return {16, 16, 32, 16};
+    case PeType::bf16: {
+      const int f = pe.type == PeType::fp32 ? 32 : 16;
+      return {f, pe.weight_storage ? pe.weight_storage->bits() : f, 32, f};
+    }
     case PeType::int8:
       return {8, 8, 32, 8};
     case PeType::lns:
@@ -162,6 +164,10 @@ void validate(const Config& c) {
   if (!(c.array.clock_mhz > 0)) bad("array.clock_mhz", "expected > 0");
   if (!(c.memory.dram_bytes_per_cycle > 0)) bad("dram.bandwidth_bytes_per_cycle", "expected > 0");
   if (c.pe.type == PeType::lns && !c.pe.format) bad("pe.format", "missing for an lns PE");
+  if (c.pe.weight_storage && c.pe.type == PeType::int8)
+    bad("pe.weight_format", "an int8 PE cannot use LNS weights (float or lns PEs only)");
+  if (c.update.optimizer == Optimizer::lns_madam && !c.pe.stores_lns_weights())
+    bad("update.optimizer", "lns_madam needs weights stored as LNS codes");
   if (c.words.input < 1 || c.words.weight < 1 || c.words.psum < 1 || c.words.output < 1)
     bad("words", "expected widths >= 1");
   if (c.update.lanes < 1) bad("update.lanes", "expected >= 1");
@@ -232,11 +238,22 @@ Config parse_config(std::string_view text, const std::string& origin,
     } catch (const std::invalid_argument& e) {
       pe.fail("accumulation", e.what());
     }
-    pe.reject_unknown({"type", "format", "accumulation"});
   } else {
     complete_pe(c.pe);
-    pe.reject_unknown({"type"});
   }
+  if (pe.has("weight_format")) {
+    if (c.pe.type == PeType::int8)
+      pe.fail("weight_format", "an int8 PE cannot use LNS weights (float or lns PEs only)");
+    try {
+      c.pe.weight_storage = lns::Format::parse(pe.string("weight_format"));
+    } catch (const std::invalid_argument& e) {
+      pe.fail("weight_format", e.what());
+    }
+  }
+  if (c.pe.type == PeType::lns)
+    pe.reject_unknown({"type", "format", "accumulation", "weight_format"});
+  else
+    pe.reject_unknown({"type", "weight_format"});
 
   c.words = default_words(c.pe);
   if (const toml::table* w = top.table("words")) {
@@ -248,7 +265,7 @@ Config parse_config(std::string_view text, const std::string& origin,
     f.reject_unknown({"input_bits", "weight_bits", "psum_bits", "output_bits"});
   }
 
-  c.update.optimizer = c.pe.type == PeType::lns ? Optimizer::lns_madam : Optimizer::madam;
+  c.update.optimizer = c.pe.stores_lns_weights() ? Optimizer::lns_madam : Optimizer::madam;
   c.update.lanes = c.array.cols;
   if (const toml::table* u = top.table("update")) {
     detail::Fields f(*u, origin, "update.");
@@ -264,8 +281,9 @@ Config parse_config(std::string_view text, const std::string& origin,
         c.update.optimizer = Optimizer::adam;
       else
         f.fail("optimizer", "expected lns_madam, madam, sgd or adam; got '" + o + "'");
-      if (c.update.optimizer == Optimizer::lns_madam && c.pe.type != PeType::lns)
-        f.fail("optimizer", "lns_madam needs an lns PE (weights stored as LNS codes)");
+      if (c.update.optimizer == Optimizer::lns_madam && !c.pe.stores_lns_weights())
+        f.fail("optimizer",
+               "lns_madam needs weights stored as LNS codes (an lns PE or a pe.weight_format)");
     }
     c.update.lanes = static_cast<int>(f.optional_integer("lanes", c.update.lanes, 1, 1 << 20));
     f.reject_unknown({"optimizer", "lanes"});
@@ -287,6 +305,40 @@ Config parse_config(std::string_view text, const std::string& origin,
   }
   validate(c);
   return c;
+}
+
+std::string to_toml(const Config& c) {
+  toml::table pe{{"type", std::string(to_string(c.pe.type))}};
+  if (c.pe.type == PeType::lns) {
+    pe.insert("format", c.pe.format->spec());
+    pe.insert("accumulation", lns::to_string(c.pe.datapath));
+  }
+  if (c.pe.weight_storage) pe.insert("weight_format", c.pe.weight_storage->spec());
+  const toml::table root{
+      {"name", c.name},
+      {"array", toml::table{{"rows", c.array.rows},
+                            {"cols", c.array.cols},
+                            {"dataflow", std::string(to_string(c.array.dataflow))},
+                            {"clock_mhz", c.array.clock_mhz}}},
+      {"sram", toml::table{{"input_kib", c.memory.input_kib},
+                           {"weight_kib", c.memory.weight_kib},
+                           {"output_kib", c.memory.output_kib}}},
+      {"dram",
+       toml::table{{"bandwidth_bytes_per_cycle", c.memory.dram_bytes_per_cycle},
+                   {"latency_cycles", static_cast<std::int64_t>(c.memory.dram_latency_cycles)}}},
+      {"pe", pe},
+      {"words", toml::table{{"input_bits", c.words.input},
+                            {"weight_bits", c.words.weight},
+                            {"psum_bits", c.words.psum},
+                            {"output_bits", c.words.output}}},
+      {"update", toml::table{{"optimizer", std::string(to_string(c.update.optimizer))},
+                             {"lanes", c.update.lanes}}},
+      {"energy",
+       toml::table{
+           {"table", std::filesystem::absolute(c.energy.origin()).lexically_normal().string()}}}};
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
 }
 
 }  // namespace lnslab::sim

@@ -2,120 +2,85 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "atomic_file.hpp"
+#include "plots.hpp"
+#include "tables.hpp"
 
 namespace lnslab::study {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::config_name;
+using detail::write_atomically;
 
-void write_atomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out) throw StudyError("cannot write " + path.string());
+std::string file_name(const std::string& accelerator) {
+  std::string s;
+  for (char c : accelerator) s += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  return s + ".toml";
+}
+
+std::string csv_row(const GroupResult& g) {
+  std::string row =
+      fmt::format("\"{}\",{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{:.1f}",
+                  config_name(g), g.model, g.optimizer, g.numerics, g.format, g.bits, g.lr,
+                  g.seeds.size(), g.test_accuracy.mean, g.test_accuracy.min, g.test_accuracy.max,
+                  g.delta_vs_fp32 ? fmt::format("{:.6f}", *g.delta_vs_fp32) : "",
+                  g.train_accuracy.mean, g.images_per_second);
+  if (g.hardware) {
+    const HardwareCost& h = *g.hardware;
+    row += fmt::format(",{},{},{},{},{},{:.1f},{:.0f},{:.1f},{:.1f},{:.1f},{:.1f}", h.accelerator,
+                       h.pe, h.format, h.datapath, h.update, h.energy_pj, h.cycles, h.split.compute,
+                       h.split.on_chip, h.split.off_chip, h.split.update);
+  } else {
+    row += ",,,,,,,,,,,";
   }
-  fs::rename(tmp, path);
+  return row + "\n";
 }
 
-std::string pct(double fraction) {
-  return fmt::format("{:.2f}", 100.0 * fraction);
-}
-
-std::string config_name(const GroupResult& g) {
-  std::string s = g.label;
-  if (!g.format.empty()) s += " " + g.format;
-  if (g.numerics == "lns-full") s += " (lns-full)";
-  return s;
-}
-
-// Energy of the FP32 accelerator (the study's first accelerator named like fp32) for a group.
-const StepCost* fp32_cost(const GroupResult& g) {
-  for (const StepCost& c : g.costs)
-    if (c.accelerator.find("fp32") != std::string::npos) return &c;
-  return nullptr;
-}
-
-std::string family(const std::string& optimizer) {
-  return optimizer.rfind("lns-", 0) == 0 ? optimizer.substr(4) : optimizer;
-}
+const char* kCsvHeader =
+    "configuration,model,optimizer,numerics,format,bits,lr,seeds,test_acc_mean,test_acc_min,"
+    "test_acc_max,delta_vs_fp32,train_acc_mean,images_per_second,hw_accelerator,hw_pe,hw_format,"
+    "hw_datapath,hw_update,hw_energy_pj_per_step,hw_cycles_per_step,hw_compute_pj,"
+    "hw_on_chip_pj,hw_off_chip_pj,hw_update_pj\n";
 
 }  // namespace
 
-std::string format_table(const std::vector<GroupResult>& groups) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head{
-      "configuration", "model",       "bits",    "seeds", "test acc % (mean [min, max])",
-      "vs FP32",       "train acc %", "images/s"};
-  std::vector<std::string> accelerators;
-  if (!groups.empty())
-    for (const StepCost& c : groups.front().costs) accelerators.push_back(c.accelerator);
-  for (const auto& a : accelerators) {
-    head.push_back(a + " uJ/step");
-    head.push_back(a + " Mcycles/step");
-  }
-  if (!accelerators.empty()) head.push_back("energy vs FP32 acc.");
-  rows.push_back(head);
-  for (const GroupResult& g : groups) {
-    std::vector<std::string> r{
-        config_name(g),
-        g.model,
-        std::to_string(g.bits),
-        std::to_string(g.seeds.size()),
-        fmt::format("{} [{}, {}]", pct(g.test_accuracy.mean), pct(g.test_accuracy.min),
-                    pct(g.test_accuracy.max)),
-        g.delta_vs_fp32 ? fmt::format("{:+.2f}", 100.0 * *g.delta_vs_fp32) : "-",
-        pct(g.train_accuracy.mean),
-        fmt::format("{:.0f}", g.images_per_second)};
-    for (const StepCost& c : g.costs) {
-      r.push_back(fmt::format("{:.2f}", c.energy_pj * 1e-6));
-      r.push_back(fmt::format("{:.3f}", c.cycles * 1e-6));
-    }
-    if (!accelerators.empty()) {
-      // The cheapest accelerator of the study for this configuration, relative to the FP32 one.
-      const StepCost* f = fp32_cost(g);
-      const StepCost* best = &g.costs.front();
-      for (const StepCost& c : g.costs)
-        if (c.energy_pj < best->energy_pj) best = &c;
-      r.push_back(
-          f && f->energy_pj > 0
-              ? fmt::format("{:.3f}x ({})", best->energy_pj / f->energy_pj, best->accelerator)
-              : "-");
-    }
-    rows.push_back(r);
-  }
-  std::vector<std::size_t> w(head.size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
-  std::string out;
-  for (std::size_t ri = 0; ri < rows.size(); ++ri) {
-    std::string line = "|";
-    for (std::size_t i = 0; i < rows[ri].size(); ++i)
-      // fmt::format_to avoids GCC 12's false -Wrestrict on chained string concatenation.
-      if (i == 0)
-        fmt::format_to(std::back_inserter(line), " {:<{}} |", rows[ri][i], w[i]);
-      else
-        fmt::format_to(std::back_inserter(line), " {:>{}} |", rows[ri][i], w[i]);
-    out += line + "\n";
-    if (ri == 0) {
-      std::string sep = "|";
-      for (std::size_t i = 0; i < w.size(); ++i) sep += std::string(w[i] + 2, '-') + "|";
-      out += sep + "\n";
-    }
-  }
-  return out;
+StudyResults analyse(const Study& study, const fs::path& out) {
+  StudyResults r;
+  r.groups = collect(study, out);
+  r.models = cost(study, r.groups);
+  r.crossovers = crossover(study, r.groups);
+  r.lr_sweeps = lr_sweeps(r.groups);
+  return r;
 }
 
-std::vector<fs::path> write_report(const Study& study, const std::vector<GroupResult>& groups,
-                                   const fs::path& out, const Provenance& prov) {
-  // results.json / results.csv
+std::string format_tables(const StudyResults& r) {
+  std::string s = detail::main_table(r);
+  s += "\nEnergy per training step (uJ), each configuration on its own hardware, and the "
+       "baseline arrays:\n\n" +
+       detail::energy_table(r);
+  if (!r.lr_sweeps.empty()) s += "\nLearning rates:\n\n" + detail::lr_tables(r);
+  return s;
+}
+
+std::vector<fs::path> write_report(const Study& study, const StudyResults& r, const fs::path& out,
+                                   const Provenance& prov) {
+  // The derived accelerators, so that `lnslab sim OUT/hardware/X.toml` reruns any row.
+  const fs::path hw_dir = out / "hardware";
+  fs::create_directories(hw_dir);
+  std::set<std::string> written_hw;
+  auto write_hw = [&](const HardwareCost& h) {
+    if (written_hw.insert(h.accelerator).second)
+      write_atomically(hw_dir / file_name(h.accelerator), h.config_toml);
+  };
+  for (const GroupResult& g : r.groups)
+    if (g.hardware) write_hw(*g.hardware);
+  for (const ModelCosts& m : r.models)
+    for (const HardwareCost& h : m.baselines) write_hw(h);
+
   nlohmann::json j;
   j["study"] = study.name;
   j["study_file"] = study.file.string();
@@ -123,160 +88,86 @@ std::vector<fs::path> write_report(const Study& study, const std::vector<GroupRe
                      {"flags", prov.flags},           {"machine", prov.machine},
                      {"command", prov.command},       {"jobs", prov.jobs}};
   j["configurations"] = nlohmann::json::array();
-  for (const auto& g : groups) j["configurations"].push_back(to_json(g));
+  for (const auto& g : r.groups) j["configurations"].push_back(to_json(g));
+  j["baselines"] = nlohmann::json::array();
+  j["listed_accelerators"] = nlohmann::json::array();
+  for (const ModelCosts& m : r.models) {
+    for (const HardwareCost& h : m.baselines) j["baselines"].push_back(to_json(h));
+    for (const HardwareCost& h : m.listed) j["listed_accelerators"].push_back(to_json(h));
+  }
+  j["lns_vs_int8"] = nlohmann::json::array();
+  for (const Crossover& c : r.crossovers) j["lns_vs_int8"].push_back(to_json(c));
+  j["lr_sweeps"] = nlohmann::json::array();
+  for (const LrSweep& s : r.lr_sweeps) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const LrPoint& p : s.points)
+      points.push_back({{"lr", p.lr}, {"test_accuracy_mean", p.test_accuracy.mean}});
+    const auto loss = s.loss_from_default();
+    j["lr_sweeps"].push_back(
+        {{"model", s.model},
+         {"label", s.label},
+         {"optimizer", s.optimizer},
+         {"numerics", s.numerics},
+         {"format", s.format},
+         {"points", points},
+         {"best_lr", s.best.lr},
+         {"best_test_accuracy", s.best.test_accuracy.mean},
+         {"default_lr", s.default_lr},
+         {"default_test_accuracy",
+          s.at_default ? nlohmann::json(s.at_default->mean) : nlohmann::json(nullptr)},
+         {"loss_from_not_tuning", loss ? nlohmann::json(*loss) : nlohmann::json(nullptr)}});
+  }
   write_atomically(out / "results.json", j.dump(2) + "\n");
 
-  std::string csv =
-      "configuration,model,optimizer,numerics,format,bits,seeds,test_acc_mean,"
-      "test_acc_min,test_acc_max,delta_vs_fp32,train_acc_mean,images_per_second";
-  for (const StepCost& c : groups.empty() ? std::vector<StepCost>{} : groups.front().costs)
-    csv += "," + c.accelerator + "_energy_pj_per_step," + c.accelerator + "_cycles_per_step";
-  csv += "\n";
-  for (const auto& g : groups) {
-    csv +=
-        fmt::format("\"{}\",{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{:.1f}",
-                    config_name(g), g.model, g.optimizer, g.numerics, g.format, g.bits,
-                    g.seeds.size(), g.test_accuracy.mean, g.test_accuracy.min, g.test_accuracy.max,
-                    g.delta_vs_fp32 ? fmt::format("{:.6f}", *g.delta_vs_fp32) : "",
-                    g.train_accuracy.mean, g.images_per_second);
-    for (const StepCost& c : g.costs) csv += fmt::format(",{:.1f},{:.0f}", c.energy_pj, c.cycles);
-    csv += "\n";
-  }
+  std::string csv = kCsvHeader;
+  for (const auto& g : r.groups) csv += csv_row(g);
   write_atomically(out / "results.csv", csv);
 
-  // Plots: data files and one gnuplot script.
-  const fs::path plots = out / "plots";
-  fs::create_directories(plots);
-  std::map<std::string, std::vector<const GroupResult*>> by_family;
-  for (const auto& g : groups)
-    if (g.numerics != "lns-full") by_family[g.model + " " + family(g.optimizer)].push_back(&g);
-  std::string acc_data, rel_data;
-  std::vector<std::string> series;
-  for (auto& [name, gs] : by_family) {
-    std::sort(gs.begin(), gs.end(), [](auto* a, auto* b) { return a->bits < b->bits; });
-    series.push_back(name);
-    acc_data += "# " + name + "\n";
-    rel_data += "# " + name + "\n";
-    for (const GroupResult* g : gs) {
-      acc_data += fmt::format("{} {:.4f} {:.4f} {:.4f}\n", g->bits, 100 * g->test_accuracy.mean,
-                              100 * g->test_accuracy.min, 100 * g->test_accuracy.max);
-      if (g->delta_vs_fp32)
-        rel_data += fmt::format("{} {:.4f}\n", g->bits, 100 * *g->delta_vs_fp32);
-    }
-    acc_data += "\n\n";
-    rel_data += "\n\n";
-  }
-  write_atomically(plots / "accuracy_vs_bits.dat", acc_data);
-  write_atomically(plots / "relative_vs_bits.dat", rel_data);
-  std::string loss_data;
-  for (const auto& g : groups) {
-    loss_data += "# " + config_name(g) + "\n";
-    for (std::size_t e = 0; e < g.test_loss.size(); ++e)
-      loss_data += fmt::format("{} {:.6f} {:.6f}\n", e + 1, g.train_loss[e], g.test_loss[e]);
-    loss_data += "\n\n";
-  }
-  write_atomically(plots / "loss_curves.dat", loss_data);
-  // Energy per step by component: for each accelerator, the first LNS Madam configuration's
-  // step (the component split barely depends on the configuration), else the first one.
-  const GroupResult* rep = groups.empty() ? nullptr : &groups.front();
-  for (const auto& g : groups)
-    if (g.optimizer == "lns-madam") {
-      rep = &g;
-      break;
-    }
-  std::string energy_data;
-  std::set<std::string> components;
-  if (rep)
-    for (const StepCost& c : rep->costs)
-      for (const auto& [k, v] : c.energy_by_component) components.insert(k);
-  if (rep) {
-    energy_data = "accelerator";
-    for (const auto& k : components) energy_data += " \"" + k + "\"";
-    energy_data += "\n";
-    for (const StepCost& c : rep->costs) {
-      energy_data += "\"" + c.accelerator + "\"";
-      for (const auto& k : components) {
-        double v = 0.0;
-        for (const auto& [name, e] : c.energy_by_component)
-          if (name == k) v = e;
-        energy_data += fmt::format(" {:.6f}", v * 1e-6);
-      }
-      energy_data += "\n";
-    }
-  }
-  write_atomically(plots / "energy_by_component.dat", energy_data);
+  const std::vector<fs::path> written = detail::write_plots(r, out / "plots");
 
-  std::string gp;
-  for (const char* term : {"svg", "png"}) {
-    const std::string t =
-        std::string(term) == "svg" ? "svg size 900,540 dynamic" : "pngcairo size 900,540";
-    gp += fmt::format("set terminal {} noenhanced\nset key outside right\nset grid\n", t);
-    gp += fmt::format("set output '{}/accuracy_vs_bits.{}'\n", plots.string(), term);
-    gp +=
-        "set title 'Test accuracy vs weight bits (32 = FP32)'\nset xlabel 'bits'\n"
-        "set ylabel 'test accuracy (%)'\nset xtics (8, 10, 12, 16, 32)\nset logscale x 2\n";
-    std::string p = "plot ";
-    for (std::size_t i = 0; i < series.size(); ++i)
-      p += fmt::format(
-          "{}'{}/accuracy_vs_bits.dat' index {} using 1:2:3:4 with yerrorlines "
-          "title '{}'",
-          i ? ", " : "", plots.string(), i, series[i]);
-    gp += p + "\n";
-    gp += fmt::format("set output '{}/relative_vs_bits.{}'\n", plots.string(), term);
-    gp +=
-        "set title 'Test accuracy relative to each optimizer''s own FP32 run'\n"
-        "set ylabel 'difference (points)'\n";
-    p = "plot 0 notitle lc rgb 'gray'";
-    for (std::size_t i = 0; i < series.size(); ++i)
-      p += fmt::format(", '{}/relative_vs_bits.dat' index {} using 1:2 with linespoints title '{}'",
-                       plots.string(), i, series[i]);
-    gp += p + "\nunset logscale x\nset xtics autofreq\n";
-    gp += fmt::format("set output '{}/loss_curves.{}'\n", plots.string(), term);
-    gp += "set title 'Test loss per epoch'\nset xlabel 'epoch'\nset ylabel 'test loss'\n";
-    p = "plot ";
-    for (std::size_t i = 0; i < groups.size(); ++i)
-      p += fmt::format("{}'{}/loss_curves.dat' index {} using 1:3 with linespoints title '{}'",
-                       i ? ", " : "", plots.string(), i, config_name(groups[i]));
-    gp += p + "\n";
-    if (!components.empty()) {
-      gp += fmt::format("set output '{}/energy_by_component.{}'\n", plots.string(), term);
-      gp +=
-          "set title 'Energy per training step by component'\nset ylabel 'uJ per step'\n"
-          "set xlabel ''\nset style data histograms\nset style histogram rowstacked\n"
-          "set style fill solid 0.8 border -1\nset boxwidth 0.6\nset key autotitle columnhead\n";
-      gp += fmt::format("plot for [i=2:{}] '{}/energy_by_component.dat' using i:xtic(1)\n",
-                        components.size() + 1, plots.string());
-      gp += "unset style\nset style data lines\nset key noautotitle\n";
-    }
-  }
-  write_atomically(plots / "plots.gp", gp);
-  std::vector<fs::path> written;
-  const std::string cmd = "gnuplot '" + (plots / "plots.gp").string() + "' 2>'" +
-                          (plots / "gnuplot.log").string() + "'";
-  if (std::system("command -v gnuplot >/dev/null 2>&1") == 0 && std::system(cmd.c_str()) == 0) {
-    for (const char* name :
-         {"accuracy_vs_bits", "relative_vs_bits", "loss_curves", "energy_by_component"})
-      for (const char* ext : {".svg", ".png"})
-        if (fs::exists(plots / (std::string(name) + ext)))
-          written.push_back(plots / (std::string(name) + ext));
-  }
-
-  // report.md
   std::string md = "# lnslab study: " + study.name + "\n\n";
   md += "Study file: `" + study.file.string() + "`; command: `" + prov.command + "`.\n\n";
-  md += format_table(groups) + "\n";
+  md += detail::main_table(r) + "\n";
   md +=
       "Test accuracy is the final epoch's, as mean [min, max] over the seeds; `vs FP32` is the "
       "difference (points) to the FP32 run of the same optimizer family (LNS Madam vs Madam, "
       "LNS-stored SGD vs SGD, LNS-stored Adam vs Adam). uJ/step and Mcycles/step are one "
-      "training step (forward, backward, weight update with the configuration's optimizer) of "
-      "the model at the study's batch size, simulated on each accelerator. The last column is "
-      "the cheapest accelerator's energy relative to the FP32 accelerator's.\n\n";
+      "training step (forward, backward, weight update) of the model at the run's batch size, "
+      "simulated on the configuration's own hardware: an FP32 array for FP32 runs; for "
+      "`lns-weights` runs an FP32 array whose weights are stored and moved as the run's B-bit LNS "
+      "codes and decoded at the array edge, with the run's update rule (LNS Madam: integer adds "
+      "on the exponents; LNS-stored SGD/Adam: decode, float rule, re-encode); for `lns-full` runs "
+      "the LNS accelerator they trained on. Each is derived from the study's first accelerator "
+      "(same array, SRAM, DRAM and energy table) and written to `hardware/`, so "
+      "`lnslab sim hardware/NAME.toml --topology T --train --batch N` reruns it. `vs FP32 "
+      "array` and `vs INT8 array` divide by the baseline arrays below (FP32 Madam update unit "
+      "on each).\n\n";
+  md += "## Energy per step by component\n\n" + detail::energy_table(r) + "\n";
+  md +=
+      "compute: the PEs' arithmetic (and the weight decode of LNS-weight arrays); on-chip: SRAM "
+      "and PE registers; off-chip: the GEMMs' DRAM traffic; update unit: the optimizer's "
+      "arithmetic and its DRAM traffic (gradients, weights, state).\n\n";
+  const std::string crossing = detail::crossover_text(r);
+  if (!crossing.empty()) md += "## LNS arithmetic against INT8\n\n" + crossing;
+  if (!r.lr_sweeps.empty()) {
+    md += "## Learning rates\n\n" + detail::lr_tables(r);
+    md +=
+        "The best lr is the one with the highest mean test accuracy over the seeds; the loss "
+        "from not tuning is the best accuracy minus the accuracy at `lnslab train`'s default lr "
+        "for the optimizer.\n\n";
+  }
+  const std::string listed = detail::listed_table(r);
+  if (!listed.empty())
+    md +=
+        "## Cross-costing: each model's step on the listed accelerators as configured\n\n"
+        "Not any configuration's hardware: the same step on each file of the study's "
+        "`accelerators` list with that file's own PE and update unit.\n\n" +
+        listed + "\n";
   md += "## Settings\n\n| run | arguments of `lnslab train` |\n|---|---|\n";
-  for (const RunSpec& r : study.runs) {
+  for (const RunSpec& run : study.runs) {
     std::string args;
-    for (const auto& a : r.train_args) args += a + " ";
-    md += "| " + r.id + " | `" + args + "` |\n";
+    for (const auto& a : run.train_args) args += a + " ";
+    md += "| " + run.id + " | `" + args + "` |\n";
   }
   md += "\n## Provenance\n\n";
   md += "- git revision: " + prov.revision + "\n- compiler: " + prov.compiler +
@@ -284,13 +175,12 @@ std::vector<fs::path> write_report(const Study& study, const std::vector<GroupRe
         "\n- parallel runs: " + std::to_string(prov.jobs) +
         " (each run single-threaded; results do not depend on it)\n";
   std::set<std::uint64_t> seeds;
-  for (const RunSpec& r : study.runs) seeds.insert(r.seed);
+  for (const RunSpec& run : study.runs) seeds.insert(run.seed);
   md += "- seeds:";
-  for (auto s : seeds) md += " " + std::to_string(s);
+  for (auto s : seeds) md += fmt::format(" {}", s);
   md += "\n\n## Plots\n\n";
-  for (const char* name :
-       {"accuracy_vs_bits", "relative_vs_bits", "loss_curves", "energy_by_component"})
-    if (fs::exists(plots / (std::string(name) + ".png")))
+  for (const char* name : detail::plot_names)
+    if (fs::exists(out / "plots" / (std::string(name) + ".png")))
       md += fmt::format("![{}](plots/{}.png)\n\n", name, name);
   if (written.empty()) md += "(gnuplot was not available or failed: see plots/gnuplot.log)\n";
   write_atomically(out / "report.md", md);

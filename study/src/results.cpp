@@ -30,12 +30,28 @@ std::string fp32_family(const std::string& optimizer) {
   return optimizer;
 }
 
-sim::Optimizer sim_optimizer(const std::string& optimizer) {
-  const std::string family = fp32_family(optimizer);
-  if (optimizer == "lns-madam") return sim::Optimizer::lns_madam;
-  if (family == "madam") return sim::Optimizer::madam;
-  if (family == "sgd") return sim::Optimizer::sgd;
-  return sim::Optimizer::adam;
+sim::Workload forward_of(const Study& study, const std::string& model, int batch) {
+  const auto it = study.topologies.find(model);
+  if (it == study.topologies.end())
+    throw StudyError(study.file.string() + ": key 'topologies': no topology for model '" + model +
+                     "' (needed to cost its runs)");
+  try {
+    return sim::load_topology(it->second, batch);
+  } catch (const std::exception& e) {
+    throw StudyError(e.what());
+  }
+}
+
+sim::Config load_template(const Study& study) {
+  if (study.accelerators.empty())
+    throw StudyError(study.file.string() +
+                     ": key 'accelerators': the list is empty; its first entry is the template "
+                     "of every configuration's hardware");
+  try {
+    return sim::load_config(study.accelerators.front());
+  } catch (const std::exception& e) {
+    throw StudyError(e.what());
+  }
 }
 
 }  // namespace
@@ -65,6 +81,9 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
       g.numerics = run.numerics;
       g.format = run.format;
       g.bits = run.bits;
+      g.lr = run.lr;
+      g.batch = run.batch;
+      g.accelerator = run.accelerator;
       groups.push_back(std::move(g));
     }
     GroupResult& g = groups[it->second];
@@ -100,62 +119,101 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     g.train_loss = mean_curve(train_curves[g.group]);
     g.test_loss = mean_curve(test_curves[g.group]);
   }
-  // Each LNS configuration against the FP32 run of its optimizer family (same model).
+  // Each configuration against the FP32 run of its optimizer family (same model): the one of the
+  // same lr where the study has it (an lr sweep), else the first.
   for (GroupResult& g : groups) {
+    const GroupResult* ref = nullptr;
     for (const GroupResult& r : groups) {
-      if (r.numerics == "fp32" && r.model == g.model && r.optimizer == fp32_family(g.optimizer)) {
-        g.delta_vs_fp32 = g.test_accuracy.mean - r.test_accuracy.mean;
-        g.reference_group = r.group;
-        break;
-      }
+      if (r.numerics != "fp32" || r.model != g.model || r.optimizer != fp32_family(g.optimizer))
+        continue;
+      if (ref == nullptr || (r.lr == g.lr && ref->lr != g.lr)) ref = &r;
+    }
+    if (ref) {
+      g.delta_vs_fp32 = g.test_accuracy.mean - ref->test_accuracy.mean;
+      g.reference_group = ref->group;
     }
   }
   return groups;
 }
 
-void cost(const Study& study, std::vector<GroupResult>& groups) {
-  std::vector<sim::Config> configs;
+std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& groups) {
+  const sim::Config tmpl = load_template(study);
+  std::vector<sim::Config> listed;
   try {
-    for (const auto& path : study.accelerators) configs.push_back(sim::load_config(path));
+    for (const auto& path : study.accelerators) listed.push_back(sim::load_config(path));
   } catch (const std::exception& e) {
     throw StudyError(e.what());
   }
-  std::map<std::string, sim::Workload> steps;
+  std::vector<ModelCosts> models;
+  std::map<std::pair<std::string, int>, sim::Workload> forward;
+  auto workload = [&](const std::string& model, int batch) -> const sim::Workload& {
+    auto [it, inserted] = forward.try_emplace({model, batch});
+    if (inserted) it->second = forward_of(study, model, batch);
+    return it->second;
+  };
   for (GroupResult& g : groups) {
-    if (!steps.count(g.model)) {
-      try {
-        steps[g.model] =
-            sim::training_step(sim::load_topology(study.topologies.at(g.model), study.batch));
-      } catch (const std::exception& e) {
-        throw StudyError(e.what());
+    const sim::Config hw =
+        hardware_config(tmpl, {g.optimizer, g.numerics, g.format, g.accelerator});
+    g.hardware = cost_step(hw, workload(g.model, g.batch), g.model, g.batch);
+    const bool known = std::any_of(models.begin(), models.end(), [&](const ModelCosts& m) {
+      return m.model == g.model && m.batch == g.batch;
+    });
+    if (known) continue;
+    ModelCosts m;
+    m.model = g.model;
+    m.batch = g.batch;
+    for (sim::PeType pe :
+         {sim::PeType::fp32, sim::PeType::int8, sim::PeType::fp16, sim::PeType::bf16})
+      m.baselines.push_back(
+          cost_step(baseline_config(tmpl, pe), workload(g.model, g.batch), g.model, g.batch));
+    for (const sim::Config& c : listed)
+      m.listed.push_back(cost_step(c, workload(g.model, g.batch), g.model, g.batch));
+    models.push_back(std::move(m));
+  }
+  return models;
+}
+
+std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResult>& groups) {
+  const sim::Config tmpl = load_template(study);
+  std::vector<Crossover> out;
+  for (const GroupResult& g : groups) {
+    if (g.numerics != "lns-full") continue;
+    if (std::any_of(out.begin(), out.end(), [&](const Crossover& c) { return c.model == g.model; }))
+      continue;
+    const sim::Config lns =
+        hardware_config(tmpl, {g.optimizer, g.numerics, g.format, g.accelerator});
+    const sim::Config int8 = baseline_config(tmpl, sim::PeType::int8);
+    Crossover c;
+    c.model = g.model;
+    c.lns_accelerator = lns.name;
+    for (int array : {16, 32, 64, 128}) {
+      for (int batch : {32, 128, 512, 2048}) {
+        sim::Config a = lns, b = int8;
+        for (sim::Config* x : {&a, &b}) {
+          x->array.rows = x->array.cols = array;
+          x->update.lanes = array;
+        }
+        // A point whose smallest tile does not fit the template's SRAM is left out.
+        try {
+          sim::validate(a);
+          sim::validate(b);
+        } catch (const std::exception&) {
+          continue;
+        }
+        const sim::Workload& f = forward_of(study, g.model, batch);
+        c.points.push_back({array, batch, cost_step(a, f, g.model, batch).energy_pj,
+                            cost_step(b, f, g.model, batch).energy_pj});
       }
     }
-    for (sim::Config c : configs) {
-      c.update.optimizer = sim_optimizer(g.optimizer);
-      const sim::RunReport r = sim::simulate(c, steps[g.model]);
-      StepCost s;
-      s.accelerator = c.name;
-      s.cycles = static_cast<double>(r.total.timing.total_cycles);
-      s.energy_pj = r.total.energy_pj;
-      s.energy_by_component = r.total.energy_by_component;
-      g.costs.push_back(std::move(s));
-    }
+    out.push_back(std::move(c));
   }
+  return out;
 }
 
 nlohmann::json to_json(const GroupResult& g) {
   auto stat = [](const Stat& s) {
     return nlohmann::json{{"mean", s.mean}, {"min", s.min}, {"max", s.max}};
   };
-  nlohmann::json costs = nlohmann::json::array();
-  for (const StepCost& c : g.costs) {
-    nlohmann::json by = nlohmann::json::object();
-    for (const auto& [k, v] : c.energy_by_component) by[k] = v;
-    costs.push_back({{"accelerator", c.accelerator},
-                     {"cycles_per_step", c.cycles},
-                     {"energy_pj_per_step", c.energy_pj},
-                     {"energy_pj_by_component", by}});
-  }
   nlohmann::json j{{"group", g.group},
                    {"label", g.label},
                    {"model", g.model},
@@ -170,10 +228,31 @@ nlohmann::json to_json(const GroupResult& g) {
                    {"images_per_second", g.images_per_second},
                    {"train_loss_per_epoch", g.train_loss},
                    {"test_loss_per_epoch", g.test_loss},
-                   {"costs", costs}};
+                   {"lr", g.lr},
+                   {"batch", g.batch}};
+  j["hardware"] = g.hardware ? to_json(*g.hardware) : nlohmann::json(nullptr);
   j["delta_vs_fp32"] = g.delta_vs_fp32 ? nlohmann::json(*g.delta_vs_fp32) : nlohmann::json(nullptr);
   j["reference_group"] = g.reference_group;
   return j;
+}
+
+nlohmann::json to_json(const ModelCosts& m) {
+  nlohmann::json j{{"model", m.model}, {"batch", m.batch}};
+  j["baselines"] = nlohmann::json::array();
+  for (const HardwareCost& h : m.baselines) j["baselines"].push_back(to_json(h));
+  j["listed_accelerators"] = nlohmann::json::array();
+  for (const HardwareCost& h : m.listed) j["listed_accelerators"].push_back(to_json(h));
+  return j;
+}
+
+nlohmann::json to_json(const Crossover& c) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const CrossoverPoint& p : c.points)
+    points.push_back({{"array", p.array},
+                      {"batch", p.batch},
+                      {"lns_energy_pj_per_step", p.lns_pj},
+                      {"int8_energy_pj_per_step", p.int8_pj}});
+  return {{"model", c.model}, {"lns_accelerator", c.lns_accelerator}, {"points", points}};
 }
 
 }  // namespace lnslab::study

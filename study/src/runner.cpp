@@ -62,6 +62,21 @@ fs::path run_dir(const fs::path& out, const RunSpec& run) {
   return out / "runs" / run.id;
 }
 
+std::string format_plan(const Study& study, const fs::path& out) {
+  std::string s;
+  int cached = 0;
+  for (const RunSpec& run : study.runs) {
+    const bool done = is_cached(run_dir(out, run), nlohmann::json(run.train_args));
+    cached += done ? 1 : 0;
+    s += run.id + (done ? " cached " : " to-run ") + "lnslab train";
+    for (const auto& a : run.train_args) s += " " + a;
+    s += "\n";
+  }
+  s += std::to_string(study.runs.size()) + " runs (" + std::to_string(cached) + " cached in " +
+       (out / "runs").string() + ")\n";
+  return s;
+}
+
 std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const fs::path& lnslab,
                                  int jobs, const std::function<void(const Progress&)>& progress) {
   std::vector<RunOutcome> outcomes(study.runs.size());

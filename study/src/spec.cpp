@@ -23,8 +23,8 @@ const std::set<std::string> grid_keys = {"name",       "data",         "models",
                                          "epochs",     "batch",        "schedule",  "train_limit",
                                          "test_limit", "accelerators", "topologies"};
 const std::set<std::string> run_keys = {
-    "label",   "optimizer", "numerics", "formats", "format", "lr",   "quick",      "schedule",
-    "p_scale", "rounding",  "momentum", "epochs",  "batch",  "full", "accelerator"};
+    "label",    "optimizer", "numerics", "formats",  "format", "lr",    "lrs",  "quick",
+    "schedule", "p_scale",   "rounding", "momentum", "epochs", "batch", "full", "accelerator"};
 
 struct Grid {
   std::string name = "study";
@@ -191,7 +191,8 @@ Study load_study(const fs::path& file, Mode mode) {
       if (!run_keys.count(std::string(k.str())))
         fail(file, node.source(), std::string(k.str()),
              "unknown key in [[runs]] (known: label, optimizer, numerics, formats, format, lr, "
-             "quick, full, schedule, p_scale, rounding, momentum, epochs, batch, accelerator)");
+             "lrs, quick, full, schedule, p_scale, rounding, momentum, epochs, batch, "
+             "accelerator)");
     auto opt = [&](const char* key) { return r.get(key); };
     if (opt("optimizer") == nullptr) fail(file, r.source(), "optimizer", "missing in [[runs]]");
     const std::string optimizer = get<std::string>(file, *opt("optimizer"), "optimizer", "a name");
@@ -204,81 +205,96 @@ Study load_study(const fs::path& file, Mode mode) {
     if (opt("format")) formats = {get<std::string>(file, *opt("format"), "format", "a spec")};
     const std::string label =
         opt("label") ? get<std::string>(file, *opt("label"), "label", "a string") : optimizer;
+    if (opt("lr") && opt("lrs"))
+      fail(file, opt("lrs")->source(), "lrs", "give either lr or lrs, not both");
+    // 0: the optimizer's default (nn resolves it); a list: one configuration per lr.
+    std::vector<double> lrs{0.0};
+    if (opt("lr")) lrs = {get<double>(file, *opt("lr"), "lr", "a number")};
+    const bool lr_grid = opt("lrs") != nullptr;
+    if (lr_grid) lrs = get_list<double>(file, *opt("lrs"), "lrs", "numbers");
     for (const std::string& model : grid.models) {
       for (const std::string& format : formats) {
-        for (std::int64_t seed : grid.seeds) {
-          nn::TrainConfig c;
-          c.model.kind = model;
-          c.optimizer = optimizer;
-          c.epochs = static_cast<int>(grid.epochs);
-          c.batch = static_cast<int>(grid.batch);
-          c.schedule = grid.schedule;
-          c.seed = static_cast<std::uint64_t>(seed);
-          c.train_limit = static_cast<std::size_t>(grid.train_limit);
-          c.test_limit = static_cast<std::size_t>(grid.test_limit);
-          if (!format.empty()) c.format = format;
-          if (opt("numerics"))
-            c.numerics = get<std::string>(file, *opt("numerics"), "numerics", "a mode");
-          if (opt("lr")) c.lr = get<double>(file, *opt("lr"), "lr", "a number");
-          if (opt("schedule"))
-            c.schedule = get<std::string>(file, *opt("schedule"), "schedule", "a string");
-          if (opt("p_scale")) c.p_scale = get<double>(file, *opt("p_scale"), "p_scale", "a number");
-          if (opt("rounding"))
-            c.rounding = get<std::string>(file, *opt("rounding"), "rounding", "a mode");
-          if (opt("accelerator"))
-            c.accelerator = resolve_path(file, get<std::string>(file, *opt("accelerator"),
-                                                                "accelerator", "a config path"))
-                                .string();
-          if (opt("momentum"))
-            c.momentum = get<double>(file, *opt("momentum"), "momentum", "a number");
-          if (opt("epochs"))
-            c.epochs =
-                static_cast<int>(get<std::int64_t>(file, *opt("epochs"), "epochs", "an integer"));
-          if (opt("batch"))
-            c.batch =
-                static_cast<int>(get<std::int64_t>(file, *opt("batch"), "batch", "an integer"));
-          try {
-            c.resolve();
-          } catch (const std::exception& e) {
-            fail(file, r.source(), "runs", std::string("invalid run '") + label + "': " + e.what());
+        for (double lr : lrs) {
+          for (std::int64_t seed : grid.seeds) {
+            nn::TrainConfig c;
+            c.model.kind = model;
+            c.optimizer = optimizer;
+            c.epochs = static_cast<int>(grid.epochs);
+            c.batch = static_cast<int>(grid.batch);
+            c.schedule = grid.schedule;
+            c.seed = static_cast<std::uint64_t>(seed);
+            c.train_limit = static_cast<std::size_t>(grid.train_limit);
+            c.test_limit = static_cast<std::size_t>(grid.test_limit);
+            if (!format.empty()) c.format = format;
+            if (opt("numerics"))
+              c.numerics = get<std::string>(file, *opt("numerics"), "numerics", "a mode");
+            c.lr = lr;
+            if (opt("schedule"))
+              c.schedule = get<std::string>(file, *opt("schedule"), "schedule", "a string");
+            if (opt("p_scale"))
+              c.p_scale = get<double>(file, *opt("p_scale"), "p_scale", "a number");
+            if (opt("rounding"))
+              c.rounding = get<std::string>(file, *opt("rounding"), "rounding", "a mode");
+            if (opt("accelerator"))
+              c.accelerator = resolve_path(file, get<std::string>(file, *opt("accelerator"),
+                                                                  "accelerator", "a config path"))
+                                  .string();
+            if (opt("momentum"))
+              c.momentum = get<double>(file, *opt("momentum"), "momentum", "a number");
+            if (opt("epochs"))
+              c.epochs =
+                  static_cast<int>(get<std::int64_t>(file, *opt("epochs"), "epochs", "an integer"));
+            if (opt("batch"))
+              c.batch =
+                  static_cast<int>(get<std::int64_t>(file, *opt("batch"), "batch", "an integer"));
+            try {
+              c.resolve();
+            } catch (const std::exception& e) {
+              fail(file, r.source(), "runs",
+                   std::string("invalid run '") + label + "': " + e.what());
+            }
+            RunSpec run;
+            run.label = label;
+            run.model = model;
+            run.optimizer = c.optimizer;
+            run.numerics = c.numerics;
+            // The study's own spelling (nn may canonicalise it, e.g. append the bias K).
+            run.format = c.numerics == "fp32" ? "" : (format.empty() ? c.format : format);
+            run.bits = run.format.empty() ? 32 : lns::Format::parse(run.format).bits();
+            run.seed = c.seed;
+            run.lr = c.lr;
+            run.batch = c.batch;
+            if (c.numerics == "lns-full") run.accelerator = c.accelerator;
+            run.group = slug(model + "-" + label + (run.format.empty() ? "" : "-" + run.format) +
+                             (lr_grid ? fmt::format("-lr{}", c.lr) : ""));
+            run.id = run.group + "-s" + std::to_string(seed);
+            if (!ids.insert(run.id).second)
+              fail(file, r.source(), "runs",
+                   "two runs share the id '" + run.id +
+                       "': give them "
+                       "different labels");
+            auto arg = [&](const std::string& k, const std::string& v) {
+              run.train_args.push_back(k);
+              run.train_args.push_back(v);
+            };
+            arg("--model", model);
+            arg("--optimizer", c.optimizer);
+            arg("--numerics", c.numerics);
+            if (!run.format.empty()) arg("--format", run.format);
+            arg("--lr", fmt::format("{}", c.lr));
+            arg("--epochs", std::to_string(c.epochs));
+            arg("--batch", std::to_string(c.batch));
+            arg("--schedule", c.schedule);
+            arg("--seed", std::to_string(c.seed));
+            arg("--train-limit", std::to_string(c.train_limit));
+            arg("--test-limit", std::to_string(c.test_limit));
+            arg("--p-scale", fmt::format("{}", c.p_scale));
+            arg("--momentum", fmt::format("{}", c.momentum));
+            arg("--rounding", c.rounding);
+            arg("--data", grid.data);
+            if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
+            s.runs.push_back(std::move(run));
           }
-          RunSpec run;
-          run.label = label;
-          run.model = model;
-          run.optimizer = c.optimizer;
-          run.numerics = c.numerics;
-          // The study's own spelling (nn may canonicalise it, e.g. append the bias K).
-          run.format = c.numerics == "fp32" ? "" : (format.empty() ? c.format : format);
-          run.bits = run.format.empty() ? 32 : lns::Format::parse(run.format).bits();
-          run.seed = c.seed;
-          run.group = slug(model + "-" + label + (run.format.empty() ? "" : "-" + run.format));
-          run.id = run.group + "-s" + std::to_string(seed);
-          if (!ids.insert(run.id).second)
-            fail(file, r.source(), "runs",
-                 "two runs share the id '" + run.id +
-                     "': give them "
-                     "different labels");
-          auto arg = [&](const std::string& k, const std::string& v) {
-            run.train_args.push_back(k);
-            run.train_args.push_back(v);
-          };
-          arg("--model", model);
-          arg("--optimizer", c.optimizer);
-          arg("--numerics", c.numerics);
-          if (!run.format.empty()) arg("--format", run.format);
-          arg("--lr", fmt::format("{}", c.lr));
-          arg("--epochs", std::to_string(c.epochs));
-          arg("--batch", std::to_string(c.batch));
-          arg("--schedule", c.schedule);
-          arg("--seed", std::to_string(c.seed));
-          arg("--train-limit", std::to_string(c.train_limit));
-          arg("--test-limit", std::to_string(c.test_limit));
-          arg("--p-scale", fmt::format("{}", c.p_scale));
-          arg("--momentum", fmt::format("{}", c.momentum));
-          arg("--rounding", c.rounding);
-          arg("--data", grid.data);
-          if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
-          s.runs.push_back(std::move(run));
         }
       }
     }

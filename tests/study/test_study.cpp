@@ -5,9 +5,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "lnslab/sim/config.hpp"
 #include "lnslab/study/report.hpp"
 #include "lnslab/study/results.hpp"
 #include "lnslab/study/runner.hpp"
@@ -76,9 +81,8 @@ TEST_CASE("a tiny study runs, resumes and reports the runs' own numbers", "[stud
   CHECK(outcomes[3].cached);
   CHECK(fs::last_write_time(run_dir(out, s.runs[0]) / "run.json") == kept_time);
 
-  auto groups = collect(s, out);
-  cost(s, groups);
-  write_report(s, groups, out, Provenance{"rev", "compiler", "flags", "machine", "cmd", 2});
+  const StudyResults r = analyse(s, out);
+  write_report(s, r, out, Provenance{"rev", "compiler", "flags", "machine", "cmd", 2});
   const nlohmann::json results = read_json(out / "results.json");
   REQUIRE(results["configurations"].size() == 2);
   for (const auto& c : results["configurations"]) {
@@ -91,9 +95,11 @@ TEST_CASE("a tiny study runs, resumes and reports the runs' own numbers", "[stud
     }
     CHECK(n == 2);
     CHECK(c["test_accuracy"]["mean"].get<double>() == Approx(sum / n).epsilon(1e-12));
-    CHECK(c["costs"].size() == 2);
-    CHECK(c["costs"][0]["energy_pj_per_step"].get<double>() > 0.0);
+    CHECK(c["hardware"]["energy_pj_per_step"].get<double>() > 0.0);
   }
+  // Per model: the four baseline arrays and the two listed accelerators as configured.
+  CHECK(results["baselines"].size() == 4);
+  CHECK(results["listed_accelerators"].size() == 2);
   CHECK(fs::exists(out / "report.md"));
   CHECK(fs::exists(out / "results.csv"));
   fs::remove_all(dir);
@@ -144,5 +150,130 @@ TEST_CASE("bad study files are rejected naming file, line and key", "[study]") {
   const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
   CHECK_THAT(text, Catch::Contains("unknown.toml:") && Catch::Contains("colour"));
   CHECK_FALSE(fs::exists(dir / "out" / "runs"));
+  fs::remove_all(dir);
+}
+
+namespace {
+
+// configs/studies/default.toml with its data replaced by the synthetic set and its relative paths
+// made absolute, so that its --quick grid runs in a test.
+fs::path synthetic_default_study(const fs::path& dir) {
+  std::ifstream in(configs + "/studies/default.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto data = text.find("data = ");
+  REQUIRE(data != std::string::npos);
+  text.replace(data, text.find('\n', data) - data, "data = \"synthetic\"");
+  for (std::size_t at; (at = text.find("\"../")) != std::string::npos;)
+    text.replace(at, 4, "\"" + configs + "/");
+  return write(dir, "default-synthetic.toml", text);
+}
+
+}  // namespace
+
+TEST_CASE("the quick study costs every configuration on its own hardware", "[study]") {
+  const fs::path dir = temp_dir("quick-hw");
+  const Study s = load_study(synthetic_default_study(dir), Mode::quick);
+  const fs::path out = dir / "out";
+  for (const auto& o : run_grid(s, out, LNSLAB_BINARY, 2, {})) {
+    INFO(o.id);
+    REQUIRE(o.ok);
+  }
+  const StudyResults r = analyse(s, out);
+  write_report(s, r, out, Provenance{"rev", "compiler", "flags", "machine", "cmd", 2});
+  const nlohmann::json results = read_json(out / "results.json");
+
+  std::map<std::string, double> lns_madam_energy;  // format -> pJ
+  bool full_seen = false;
+  for (const auto& c : results["configurations"]) {
+    INFO(c["group"].get<std::string>());
+    const auto& hw = c["hardware"];
+    const std::string numerics = c["numerics"];
+    if (numerics == "fp32") {
+      CHECK(hw["pe"] == "fp32");
+      CHECK(hw["format"] == "");
+    } else if (numerics == "lns-weights") {
+      CHECK(hw["pe"] == "fp32");  // float products, as the run computed them
+      CHECK(hw["format"] == c["format"]);
+    } else {
+      REQUIRE(numerics == "lns-full");
+      full_seen = true;
+      CHECK(c["test_accuracy"]["mean"].get<double>() > 0.0);
+      CHECK(hw["pe"] == "lns");
+      CHECK(hw["format"] == c["format"]);  // master weights in the run's format
+      // the GEMMs on the accelerator the run trained on
+      const lnslab::lns::Format pe =
+          *lnslab::sim::load_config(configs + "/accelerators/lns8.toml").pe.format;
+      CHECK(hw["gemm_format"] == pe.spec());
+    }
+    if (c["optimizer"] == "lns-madam" && numerics == "lns-weights")
+      lns_madam_energy[c["format"]] = hw["energy_pj_per_step"].get<double>();
+  }
+  CHECK(full_seen);
+  // 12-, 10- and 8-bit LNS Madam: three formats, three different energies (narrower words cost
+  // less), so a row's cost follows its own bit width.
+  REQUIRE(lns_madam_energy.size() == 3);
+  const double e12 = lns_madam_energy.at("lns12:eta0=0.001");
+  const double e10 = lns_madam_energy.at("lns10:eta0=0.004");
+  const double e8 = lns_madam_energy.at("lns8:eta0=0.016");
+  CHECK(e12 > e10);
+  CHECK(e10 > e8);
+  std::set<std::string> baselines;
+  for (const auto& b : results["baselines"]) baselines.insert(b["pe"].get<std::string>());
+  CHECK(baselines == std::set<std::string>{"bf16", "fp16", "fp32", "int8"});
+
+  // Every costed config is one `lnslab sim` accepts: the written files parse back to the same
+  // energy through the simulator's own reader and the command runs on them.
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(out / "hardware")) {
+    INFO(e.path());
+    const auto c = lnslab::sim::load_config(e.path());
+    CHECK_FALSE(c.name.empty());
+    ++files;
+  }
+  CHECK(files >= 6);
+  const std::string cmd =
+      std::string(LNSLAB_BINARY) + " sim " +
+      (out / "hardware" / "fp32_lns8_eta0_0_016-weights-lns_madam.toml").string() + " --topology " +
+      configs + "/topologies/mlp.csv --train --batch 128 >" + (dir / "sim.txt").string();
+  CHECK(std::system(cmd.c_str()) == 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("--plan lists exactly the runs that the study then runs", "[study]") {
+  const fs::path dir = temp_dir("plan");
+  const fs::path file = write(dir, "tiny.toml", tiny_study());
+  const fs::path out = dir / "out";
+  const std::string plan_cmd = std::string(LNSLAB_BINARY) + " study " + file.string() + " --out " +
+                               out.string() + " --plan >" + (dir / "plan.txt").string();
+  REQUIRE(std::system(plan_cmd.c_str()) == 0);
+  CHECK_FALSE(fs::exists(out));  // nothing ran, nothing was written
+  const std::string run_cmd = std::string(LNSLAB_BINARY) + " study " + file.string() + " --out " +
+                              out.string() + " >" + (dir / "run.txt").string();
+  REQUIRE(std::system(run_cmd.c_str()) == 0);
+  // Each planned line names a run directory whose recorded arguments are the planned ones.
+  std::ifstream plan(dir / "plan.txt");
+  std::string line;
+  std::set<std::string> planned;
+  while (std::getline(plan, line)) {
+    std::istringstream words(line);
+    std::string id, status, lnslab, train;
+    words >> id >> status;
+    if (status != "to-run") continue;
+    words >> lnslab >> train;
+    std::vector<std::string> args;
+    for (std::string w; words >> w;) args.push_back(w);
+    INFO(id);
+    CHECK(read_json(out / "runs" / id / "args.json") == nlohmann::json(args));
+    planned.insert(id);
+  }
+  std::set<std::string> ran;
+  for (const auto& e : fs::directory_iterator(out / "runs")) ran.insert(e.path().filename());
+  CHECK(planned == ran);
+  CHECK(planned.size() == 4);
+  // A second plan sees them all cached.
+  REQUIRE(std::system(plan_cmd.c_str()) == 0);
+  std::ifstream again(dir / "plan.txt");
+  const std::string text((std::istreambuf_iterator<char>(again)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Catch::Contains("4 runs (4 cached"));
   fs::remove_all(dir);
 }

@@ -37,6 +37,9 @@ struct UpdateCosts {
   double fp_mults = 0, fp_adds = 0;  ///< at 32 bits (optimizer state is FP32)
   double int_adds = 0;               ///< at the weight width (LNS Madam's exponent add, clamps)
   int state_words = 0;               ///< FP32 state words per weight (v; Adam m and v)
+  /// A float rule on LNS-stored weights (lns-sgd, lns-adam): decode table reads and 32-bit
+  /// threshold compares of the re-encoding.
+  double decodes = 0, encode_compares = 0;
 };
 UpdateCosts update_costs(const Config& c);
 

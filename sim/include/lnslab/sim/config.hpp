@@ -9,8 +9,13 @@
 //              format = "lns8:gamma=8"            (lns only)
 //              accumulation = "bins:F=8,W=24"     (lns only; linear | bins | bins_mitchell |
 //              logadd)
+//              weight_format = "lns8:eta0=0.016"  (optional; float PEs: weights stored and moved
+//              as LNS codes of this format, decoded to float at the array edge; lns PEs: master
+//              weights kept in this format, re-encoded into `format` once per step by the update
+//              unit)
 //   [words]    input_bits, weight_bits, psum_bits, output_bits   (optional overrides)
 //   [update]   optimizer = "lns_madam" | "madam" | "sgd" | "adam", lanes = 32 (default cols)
+//              (lns_madam needs weights stored as LNS codes: an lns PE or a weight_format)
 //   [energy]   table = "../energy/horowitz45.toml"  (relative to the config file)
 #include <cstdint>
 #include <filesystem>
@@ -65,6 +70,14 @@ struct PeConfig {
   lns::Datapath datapath;             ///< lns only
   int bins = 1;       ///< accumulators per PE: gamma (bins), gamma >> low_bits (bins_mitchell), 1
   int acc_bits = 32;  ///< width of one accumulator (W for lns; 32 for the baselines)
+  /// Float PEs: weights are stored (DRAM, SRAM, update unit) as B-bit LNS codes of this format
+  /// and decoded to the PE's float format once per weight word read into the array, as the
+  /// Madam paper's B-bit Madam trains (LNS weights, float products).
+  /// LNS PEs: the optimizer's master weights are codes of this format (e.g. base 1 + eta0) and
+  /// the update unit re-encodes them into `format` (the GEMMs' operand format) once per step.
+  std::optional<lns::Format> weight_storage;
+  /// Weights are LNS codes (an lns PE, or a float PE with weight_storage).
+  bool stores_lns_weights() const { return type == PeType::lns || weight_storage.has_value(); }
 };
 
 struct UpdateConfig {
@@ -92,6 +105,10 @@ Config parse_config(std::string_view text, const std::string& origin,
 
 /// Default word widths of a PE (before [words] overrides).
 WordBits default_words(const PeConfig& pe);
+
+/// The config as TOML text that parse_config reads back to an equal config (the energy table by
+/// its absolute path): derived configs are written out so that `lnslab sim` can rerun them.
+std::string to_toml(const Config& c);
 
 /// Checks the invariants the model relies on (also run by load/parse); throws ConfigError.
 void validate(const Config& c);

@@ -1,7 +1,7 @@
 #pragma once
 // Results of a study: each run's run.json, aggregated over seeds per configuration (mean and
-// range, as the Madam paper's Table 3), and each configuration's training step costed on every
-// accelerator of the study by the simulator.
+// range, as the Madam paper's Table 3), each configuration's training step costed on its own
+// hardware (hardware.hpp), baseline arrays per model, and the step on every listed accelerator.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lnslab/study/hardware.hpp"
 #include "lnslab/study/spec.hpp"
 
 namespace lnslab::study {
@@ -18,17 +19,12 @@ struct Stat {
   double mean = 0.0, min = 0.0, max = 0.0;
 };
 
-/// One training step of a configuration's model on one accelerator (simulated).
-struct StepCost {
-  std::string accelerator;  ///< config name
-  double cycles = 0.0;
-  double energy_pj = 0.0;
-  std::vector<std::pair<std::string, double>> energy_by_component;  ///< pJ
-};
-
 struct GroupResult {
   std::string group, label, model, optimizer, numerics, format;
   int bits = 32;
+  double lr = 0;
+  int batch = 128;
+  std::string accelerator;  ///< lns-full: the config it trained on
   std::vector<std::uint64_t> seeds;
   std::vector<std::string> run_ids;
   Stat test_accuracy;   ///< final, fraction in [0, 1]
@@ -39,15 +35,42 @@ struct GroupResult {
   std::optional<double> delta_vs_fp32;
   std::string reference_group;
   std::vector<double> train_loss, test_loss;  ///< per epoch, mean over seeds
-  std::vector<StepCost> costs;                ///< one per accelerator, study order
+  std::optional<HardwareCost> hardware;       ///< its own hardware (cost() fills it)
+};
+
+/// Costs that belong to a model rather than to one configuration.
+struct ModelCosts {
+  std::string model;
+  int batch = 128;
+  std::vector<HardwareCost> baselines;  ///< fp32, int8, fp16, bf16 arrays (FP32 Madam update)
+  /// The step on each of the study's listed accelerators exactly as its file configures it
+  /// (its own update unit): a cross-costing, not any configuration's hardware.
+  std::vector<HardwareCost> listed;
+};
+
+/// Where an LNS accelerator starts to save energy against the INT8 baseline: the step of one
+/// model on square arrays and batches around the study's, each ratio LNS / INT8 energy.
+struct CrossoverPoint {
+  int array = 32;
+  int batch = 128;
+  double lns_pj = 0, int8_pj = 0;
+};
+struct Crossover {
+  std::string model, lns_accelerator;
+  std::vector<CrossoverPoint> points;
 };
 
 /// Reads every run's run.json (StudyError naming the file when one is missing or malformed).
 std::vector<GroupResult> collect(const Study& study, const std::filesystem::path& out);
-/// Fills GroupResult::costs by simulating each model's training step on each accelerator, with
-/// the accelerator's weight update set to the configuration's optimizer.
-void cost(const Study& study, std::vector<GroupResult>& groups);
+/// Fills GroupResult::hardware: each configuration's step on its own hardware, derived from the
+/// study's first accelerator; returns the baselines and listed accelerators per model.
+std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& groups);
+/// For each model with an lns-full configuration: its accelerator against the INT8 baseline over
+/// arrays 16..128 and batches 32..2048 (same SRAM, DRAM, energy table).
+std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResult>& groups);
 
 nlohmann::json to_json(const GroupResult& g);
+nlohmann::json to_json(const ModelCosts& m);
+nlohmann::json to_json(const Crossover& c);
 
 }  // namespace lnslab::study

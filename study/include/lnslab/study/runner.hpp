@@ -36,4 +36,9 @@ std::vector<RunOutcome> run_grid(const Study& study, const std::filesystem::path
 /// OUT/runs/<id>
 std::filesystem::path run_dir(const std::filesystem::path& out, const RunSpec& run);
 
+/// The grid without running it: per run its id, "cached" when OUT already holds its result
+/// (run_grid would skip it) or "to run", and the `lnslab train` arguments run_grid passes
+/// (before its `--out OUT/runs/<id>`). One line per run, then a count.
+std::string format_plan(const Study& study, const std::filesystem::path& out);
+
 }  // namespace lnslab::study

@@ -10,6 +10,8 @@
 //   schedule = "step=7"
 //   train_limit = 0            # first N training images (0: all); test_limit likewise
 //   accelerators = ["../accelerators/fp32.toml", "../accelerators/lns8.toml"]
+//                              # the first is the template of every configuration's own hardware
+//                              # (study/hardware.hpp); each is also a cross-costing column
 //   [topologies]               # simulator topology of each model (SCALE-Sim CSV)
 //   mlp = "../topologies/mlp.csv"
 //   [quick]                    # overrides applied by --quick (any top-level grid key)
@@ -19,7 +21,7 @@
 //   optimizer = "lns-madam"    # sgd | adam | madam | lns-madam | lns-sgd | lns-adam
 //   numerics = "lns-weights"   # fp32 | lns-weights | lns-full (default by optimizer)
 //   formats = ["lns12:eta0=0.001", "lns10:eta0=0.004", "lns8:eta0=0.016"]
-//   lr = 0.016
+//   lr = 0.016                 # or lrs = [0.001, 0.01, 0.1]: one configuration per lr
 //   quick = true               # part of the --quick grid (default true)
 //   # optional: schedule, p_scale, rounding, momentum, epochs, batch, accelerator (the
 //   # simulated accelerator of an lns-full run, whose every GEMM runs on it)
@@ -52,6 +54,9 @@ struct RunSpec {
   std::string numerics;
   std::string format;  ///< "" for fp32 runs
   int bits = 32;       ///< weight storage bits (32 for fp32)
+  double lr = 0;       ///< the learning rate it trains with (resolved: never 0)
+  int batch = 128;
+  std::string accelerator;  ///< lns-full: the simulated accelerator config it trains on
   std::uint64_t seed = 1;
   std::vector<std::string> train_args;  ///< the `lnslab train` arguments, --out excluded
 };

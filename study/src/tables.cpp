@@ -1,0 +1,196 @@
+#include "tables.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <set>
+
+namespace lnslab::study::detail {
+namespace {
+
+std::string pct(double fraction) {
+  return fmt::format("{:.2f}", 100.0 * fraction);
+}
+
+std::string uj(double pj) {
+  return fmt::format("{:.2f}", pj * 1e-6);
+}
+
+std::string ratio(double num, const HardwareCost* den) {
+  return den && den->energy_pj > 0 ? fmt::format("{:.3f}x", num / den->energy_pj) : "-";
+}
+
+std::string weights_of(const HardwareCost& h) {
+  if (h.format.empty()) return h.pe == "int8" ? "int8" : h.pe;
+  return h.format;
+}
+
+}  // namespace
+
+std::string config_name(const GroupResult& g) {
+  std::string s = g.label;
+  if (!g.format.empty()) s += " " + g.format;
+  if (g.numerics == "lns-full") s += " (lns-full)";
+  return s;
+}
+
+const HardwareCost* baseline(const StudyResults& r, const std::string& model, int batch,
+                             const std::string& pe) {
+  for (const ModelCosts& m : r.models)
+    if (m.model == model && m.batch == batch)
+      for (const HardwareCost& h : m.baselines)
+        if (h.pe == pe) return &h;
+  return nullptr;
+}
+
+std::string markdown(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> w;
+  for (const auto& r : rows) {
+    w.resize(std::max(w.size(), r.size()), 0);
+    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  }
+  std::string out;
+  for (std::size_t ri = 0; ri < rows.size(); ++ri) {
+    std::string line = "|";
+    for (std::size_t i = 0; i < rows[ri].size(); ++i)
+      // fmt::format_to avoids GCC 12's false -Wrestrict on chained string concatenation.
+      if (i == 0)
+        fmt::format_to(std::back_inserter(line), " {:<{}} |", rows[ri][i], w[i]);
+      else
+        fmt::format_to(std::back_inserter(line), " {:>{}} |", rows[ri][i], w[i]);
+    out += line + "\n";
+    if (ri == 0) {
+      std::string sep = "|";
+      for (std::size_t i = 0; i < w.size(); ++i) sep += std::string(w[i] + 2, '-') + "|";
+      out += sep + "\n";
+    }
+  }
+  return out;
+}
+
+std::string main_table(const StudyResults& r) {
+  std::vector<std::vector<std::string>> rows{{"configuration", "model", "bits", "lr", "seeds",
+                                              "test acc % (mean [min, max])", "vs FP32",
+                                              "train acc %", "images/s", "own hardware", "uJ/step",
+                                              "Mcycles/step", "vs FP32 array", "vs INT8 array"}};
+  for (const GroupResult& g : r.groups) {
+    std::vector<std::string> row{
+        config_name(g),
+        g.model,
+        std::to_string(g.bits),
+        fmt::format("{:g}", g.lr),
+        std::to_string(g.seeds.size()),
+        fmt::format("{} [{}, {}]", pct(g.test_accuracy.mean), pct(g.test_accuracy.min),
+                    pct(g.test_accuracy.max)),
+        g.delta_vs_fp32 ? fmt::format("{:+.2f}", 100.0 * *g.delta_vs_fp32) : "-",
+        pct(g.train_accuracy.mean),
+        fmt::format("{:.0f}", g.images_per_second)};
+    if (g.hardware) {
+      const HardwareCost& h = *g.hardware;
+      row.push_back(h.accelerator);
+      row.push_back(uj(h.energy_pj));
+      row.push_back(fmt::format("{:.3f}", h.cycles * 1e-6));
+      row.push_back(ratio(h.energy_pj, baseline(r, g.model, g.batch, "fp32")));
+      row.push_back(ratio(h.energy_pj, baseline(r, g.model, g.batch, "int8")));
+    }
+    rows.push_back(row);
+  }
+  return markdown(rows);
+}
+
+std::string energy_table(const StudyResults& r) {
+  std::vector<std::vector<std::string>> rows{
+      {"row", "model", "batch", "PE", "weights", "update", "compute (PE)", "on-chip (SRAM, regs)",
+       "off-chip (DRAM)", "update unit", "total", "vs FP32", "vs INT8"}};
+  auto add = [&](const std::string& name, const HardwareCost& h) {
+    rows.push_back({name, h.model, std::to_string(h.batch), h.pe, weights_of(h), h.update,
+                    uj(h.split.compute), uj(h.split.on_chip), uj(h.split.off_chip),
+                    uj(h.split.update), uj(h.energy_pj),
+                    ratio(h.energy_pj, baseline(r, h.model, h.batch, "fp32")),
+                    ratio(h.energy_pj, baseline(r, h.model, h.batch, "int8"))});
+  };
+  for (const ModelCosts& m : r.models)
+    for (const HardwareCost& h : m.baselines) add("baseline " + h.accelerator, h);
+  for (const GroupResult& g : r.groups)
+    if (g.hardware) add(config_name(g), *g.hardware);
+  return markdown(rows);
+}
+
+std::string listed_table(const StudyResults& r) {
+  std::vector<std::vector<std::string>> rows{{"listed accelerator", "model", "batch", "PE",
+                                              "weights", "update", "uJ/step", "Mcycles/step"}};
+  for (const ModelCosts& m : r.models)
+    for (const HardwareCost& h : m.listed)
+      rows.push_back({h.accelerator, h.model, std::to_string(h.batch), h.pe, weights_of(h),
+                      h.update, uj(h.energy_pj), fmt::format("{:.3f}", h.cycles * 1e-6)});
+  return rows.size() > 1 ? markdown(rows) : "";
+}
+
+std::string crossover_text(const StudyResults& r) {
+  std::string out;
+  for (const Crossover& c : r.crossovers) {
+    std::set<int> batches;
+    std::set<int> arrays;
+    for (const CrossoverPoint& p : c.points) {
+      batches.insert(p.batch);
+      arrays.insert(p.array);
+    }
+    std::vector<std::vector<std::string>> rows{{"array \\ batch"}};
+    for (int b : batches) rows.front().push_back(std::to_string(b));
+    const CrossoverPoint* first = nullptr;
+    for (int a : arrays) {
+      std::vector<std::string> row{fmt::format("{}x{}", a, a)};
+      for (int b : batches) {
+        const auto it = std::find_if(c.points.begin(), c.points.end(),
+                                     [&](const auto& p) { return p.array == a && p.batch == b; });
+        if (it == c.points.end()) {
+          row.push_back("(SRAM too small)");
+          continue;
+        }
+        row.push_back(fmt::format("{:.3f}x", it->lns_pj / it->int8_pj));
+        if (it->lns_pj < it->int8_pj && first == nullptr) first = &*it;
+      }
+      rows.push_back(row);
+    }
+    out += fmt::format(
+        "Model {}: energy per training step of `{}` divided by the INT8 baseline array's "
+        "(FP32 Madam update), same SRAM, DRAM and energy table, square arrays and batches:\n\n",
+        c.model, c.lns_accelerator);
+    out += markdown(rows) + "\n";
+    if (first)
+      out += fmt::format(
+          "The LNS array costs less than INT8 first at a {}x{} array and batch {} ({:.3f}x); "
+          "where the ratio is above 1 it saves nothing against INT8.\n\n",
+          first->array, first->array, first->batch, first->lns_pj / first->int8_pj);
+    else
+      out +=
+          "The LNS array saves nothing against INT8 at any of these sizes: its savings against "
+          "FP32 come from the narrower words, which INT8 has too.\n\n";
+  }
+  return out;
+}
+
+std::string lr_tables(const StudyResults& r) {
+  std::string out;
+  std::set<std::string> models;
+  for (const LrSweep& s : r.lr_sweeps) models.insert(s.model);
+  for (const std::string& model : models) {
+    std::vector<std::vector<std::string>> rows{
+        {"optimizer", "numerics", "lrs tried", "best lr", "test acc % at best", "default lr",
+         "test acc % at default", "loss from not tuning (points)"}};
+    for (const LrSweep& s : r.lr_sweeps) {
+      if (s.model != model) continue;
+      const auto loss = s.loss_from_default();
+      rows.push_back({s.label + (s.format.empty() ? "" : " " + s.format), s.numerics,
+                      std::to_string(s.points.size()), fmt::format("{:g}", s.best.lr),
+                      pct(s.best.test_accuracy.mean), fmt::format("{:g}", s.default_lr),
+                      s.at_default ? pct(s.at_default->mean) : "(not in the grid)",
+                      loss ? fmt::format("{:.2f}", 100.0 * *loss) : "-"});
+    }
+    out += "Model " + model + ":\n\n" + markdown(rows) + "\n";
+  }
+  return out;
+}
+
+}  // namespace lnslab::study::detail
