@@ -201,8 +201,10 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
           continue;
         }
         const sim::Workload& f = forward_of(study, g.model, batch);
-        c.points.push_back({array, batch, cost_step(a, f, g.model, batch).energy_pj,
-                            cost_step(b, f, g.model, batch).energy_pj});
+        const HardwareCost l = cost_step(a, f, g.model, batch);
+        const HardwareCost i = cost_step(b, f, g.model, batch);
+        c.points.push_back({array, batch, l.energy_pj, i.energy_pj, l.energy_pj - l.split.update,
+                            i.energy_pj - i.split.update});
       }
     }
     out.push_back(std::move(c));
@@ -251,7 +253,9 @@ nlohmann::json to_json(const Crossover& c) {
     points.push_back({{"array", p.array},
                       {"batch", p.batch},
                       {"lns_energy_pj_per_step", p.lns_pj},
-                      {"int8_energy_pj_per_step", p.int8_pj}});
+                      {"int8_energy_pj_per_step", p.int8_pj},
+                      {"lns_gemm_energy_pj_per_step", p.lns_gemm_pj},
+                      {"int8_gemm_energy_pj_per_step", p.int8_gemm_pj}});
   return {{"model", c.model}, {"lns_accelerator", c.lns_accelerator}, {"points", points}};
 }
 

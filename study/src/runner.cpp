@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -93,6 +94,9 @@ std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const 
       queue.push_back(i);
     }
   }
+  std::stable_sort(queue.begin(), queue.end(), [&](std::size_t a, std::size_t b) {
+    return study.runs[a].expected_cost > study.runs[b].expected_cost;
+  });
   p.left = static_cast<int>(queue.size());
   p.last = p.done > 0 ? std::to_string(p.done) + " runs already done (cached in " +
                             (out / "runs").string() + ")"

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <set>
 
 #include "lnslab/lns/format.hpp"
@@ -19,9 +20,9 @@ namespace fs = std::filesystem;
 }
 
 // The top-level keys a grid may set (also inside [quick] / [full]).
-const std::set<std::string> grid_keys = {"name",       "data",         "models",    "seeds",
-                                         "epochs",     "batch",        "schedule",  "train_limit",
-                                         "test_limit", "accelerators", "topologies"};
+const std::set<std::string> grid_keys = {"name",       "data",         "models",     "seeds",
+                                         "epochs",     "batch",        "schedule",   "train_limit",
+                                         "test_limit", "accelerators", "topologies", "batchnorm"};
 const std::set<std::string> run_keys = {
     "label",    "optimizer", "numerics", "formats",  "format", "lr",    "lrs",  "quick",
     "schedule", "p_scale",   "rounding", "momentum", "epochs", "batch", "full", "accelerator"};
@@ -38,6 +39,7 @@ struct Grid {
   std::int64_t test_limit = 0;
   std::vector<fs::path> accelerators;
   std::map<std::string, fs::path> topologies;
+  std::set<std::string> batchnorm;  ///< models trained with batch norm (no affine)
 };
 
 template <typename T>
@@ -78,7 +80,7 @@ void apply_grid(const fs::path& file, const toml::table& t, Grid& g, bool top_le
     if (!grid_keys.count(key)) {
       fail(file, node.source(), key,
            "unknown key (known: name, data, models, seeds, epochs, batch, schedule, train_limit, "
-           "test_limit, accelerators, topologies, [quick], [full], [[runs]])");
+           "test_limit, accelerators, topologies, batchnorm, [quick], [full], [[runs]])");
     }
     if (key == "name") g.name = get<std::string>(file, node, key, "a string");
     if (key == "data") {
@@ -86,6 +88,10 @@ void apply_grid(const fs::path& file, const toml::table& t, Grid& g, bool top_le
       if (g.data != "synthetic") g.data = resolve_path(file, g.data).string();
     }
     if (key == "models") g.models = get_list<std::string>(file, node, key, "model names");
+    if (key == "batchnorm") {
+      const auto models = get_list<std::string>(file, node, key, "model names");
+      g.batchnorm = std::set<std::string>(models.begin(), models.end());
+    }
     if (key == "seeds") g.seeds = get_list<std::int64_t>(file, node, key, "integers");
     if (key == "epochs") g.epochs = get<std::int64_t>(file, node, key, "an integer");
     if (key == "batch") g.batch = get<std::int64_t>(file, node, key, "an integer");
@@ -138,6 +144,14 @@ void check_data(const fs::path& file, const std::string& data) {
   }
 }
 
+double expected_cost(const nn::TrainConfig& c) {
+  const double images = c.train_limit > 0 ? double(c.train_limit) : 60000.0;
+  double factor = c.model.kind == "cnn" ? 8.0 : 1.0;
+  if (c.numerics == "lns-full") factor *= 10.0;
+  if (c.optimizer == "lns-sgd" || c.optimizer == "lns-adam") factor *= 2.0;
+  return double(c.epochs) * images * factor;
+}
+
 }  // namespace
 
 Study load_study(const fs::path& file, Mode mode) {
@@ -160,6 +174,10 @@ Study load_study(const fs::path& file, Mode mode) {
     }
   }
   check_data(file, grid.data);
+  for (const auto& m : grid.batchnorm)
+    if (std::find(grid.models.begin(), grid.models.end(), m) == grid.models.end())
+      throw StudyError(fmt::format("{}: key 'batchnorm': '{}' is not one of the study's models",
+                                   file.string(), m));
 
   Study s;
   s.name = grid.name;
@@ -218,6 +236,7 @@ Study load_study(const fs::path& file, Mode mode) {
           for (std::int64_t seed : grid.seeds) {
             nn::TrainConfig c;
             c.model.kind = model;
+            c.model.batchnorm = grid.batchnorm.count(model) > 0;
             c.optimizer = optimizer;
             c.epochs = static_cast<int>(grid.epochs);
             c.batch = static_cast<int>(grid.batch);
@@ -264,6 +283,7 @@ Study load_study(const fs::path& file, Mode mode) {
             run.seed = c.seed;
             run.lr = c.lr;
             run.batch = c.batch;
+            run.expected_cost = expected_cost(c);
             if (c.numerics == "lns-full") run.accelerator = c.accelerator;
             run.group = slug(model + "-" + label + (run.format.empty() ? "" : "-" + run.format) +
                              (lr_grid ? fmt::format("-lr{}", c.lr) : ""));
@@ -293,6 +313,7 @@ Study load_study(const fs::path& file, Mode mode) {
             arg("--rounding", c.rounding);
             arg("--data", grid.data);
             if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
+            if (c.model.batchnorm) run.train_args.push_back("--batchnorm");
             s.runs.push_back(std::move(run));
           }
         }

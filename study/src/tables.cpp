@@ -111,7 +111,7 @@ std::string energy_table(const StudyResults& r) {
                     ratio(h.energy_pj, baseline(r, h.model, h.batch, "int8"))});
   };
   for (const ModelCosts& m : r.models)
-    for (const HardwareCost& h : m.baselines) add("baseline " + h.accelerator, h);
+    for (const HardwareCost& h : m.baselines) add(fmt::format("baseline {} array", h.pe), h);
   for (const GroupResult& g : r.groups)
     if (g.hardware) add(config_name(g), *g.hardware);
   return markdown(rows);
@@ -139,6 +139,7 @@ std::string crossover_text(const StudyResults& r) {
     std::vector<std::vector<std::string>> rows{{"array \\ batch"}};
     for (int b : batches) rows.front().push_back(std::to_string(b));
     const CrossoverPoint* first = nullptr;
+    const CrossoverPoint* first_gemm = nullptr;
     for (int a : arrays) {
       std::vector<std::string> row{fmt::format("{}x{}", a, a)};
       for (int b : batches) {
@@ -148,25 +149,34 @@ std::string crossover_text(const StudyResults& r) {
           row.push_back("(SRAM too small)");
           continue;
         }
-        row.push_back(fmt::format("{:.3f}x", it->lns_pj / it->int8_pj));
+        row.push_back(fmt::format("{:.3f}x / {:.3f}x", it->lns_pj / it->int8_pj,
+                                  it->lns_gemm_pj / it->int8_gemm_pj));
         if (it->lns_pj < it->int8_pj && first == nullptr) first = &*it;
+        if (it->lns_gemm_pj < it->int8_gemm_pj && first_gemm == nullptr) first_gemm = &*it;
       }
       rows.push_back(row);
     }
     out += fmt::format(
         "Model {}: energy per training step of `{}` divided by the INT8 baseline array's "
-        "(FP32 Madam update), same SRAM, DRAM and energy table, square arrays and batches:\n\n",
+        "(FP32 Madam update), same SRAM, DRAM and energy table, on square arrays (rows) and "
+        "batches (columns); each cell is whole step / GEMMs only (the step without the update "
+        "unit):\n\n",
         c.model, c.lns_accelerator);
     out += markdown(rows) + "\n";
-    if (first)
-      out += fmt::format(
-          "The LNS array costs less than INT8 first at a {}x{} array and batch {} ({:.3f}x); "
-          "where the ratio is above 1 it saves nothing against INT8.\n\n",
-          first->array, first->array, first->batch, first->lns_pj / first->int8_pj);
-    else
-      out +=
-          "The LNS array saves nothing against INT8 at any of these sizes: its savings against "
-          "FP32 come from the narrower words, which INT8 has too.\n\n";
+    auto where = [](const char* what, const CrossoverPoint* p, double num, double den) {
+      return p ? fmt::format(
+                     "{} the LNS array costs less than INT8 first at a {}x{} array and "
+                     "batch {} ({:.3f}x). ",
+                     what, p->array, p->array, p->batch, num / den)
+               : fmt::format("{} the LNS array saves nothing against INT8 at any of these sizes. ",
+                             what);
+    };
+    out += where("Whole step:", first, first ? first->lns_pj : 0, first ? first->int8_pj : 1);
+    out += where("GEMMs only:", first_gemm, first_gemm ? first_gemm->lns_gemm_pj : 0,
+                 first_gemm ? first_gemm->int8_gemm_pj : 1);
+    out +=
+        "Where a ratio is above 1, its savings against FP32 come from the narrower words, which "
+        "INT8 has too, not from LNS arithmetic.\n\n";
   }
   return out;
 }

@@ -53,7 +53,8 @@ struct ModelCosts {
 struct CrossoverPoint {
   int array = 32;
   int batch = 128;
-  double lns_pj = 0, int8_pj = 0;
+  double lns_pj = 0, int8_pj = 0;            ///< the whole step
+  double lns_gemm_pj = 0, int8_gemm_pj = 0;  ///< the GEMMs only (step minus update unit)
 };
 struct Crossover {
   std::string model, lns_accelerator;

@@ -9,6 +9,7 @@
 //   batch = 128
 //   schedule = "step=7"
 //   train_limit = 0            # first N training images (0: all); test_limit likewise
+//   batchnorm = ["cnn"]        # models trained with batch norm without affine (--batchnorm)
 //   accelerators = ["../accelerators/fp32.toml", "../accelerators/lns8.toml"]
 //                              # the first is the template of every configuration's own hardware
 //                              # (study/hardware.hpp); each is also a cross-costing column
@@ -57,6 +58,10 @@ struct RunSpec {
   double lr = 0;       ///< the learning rate it trains with (resolved: never 0)
   int batch = 128;
   std::string accelerator;  ///< lns-full: the simulated accelerator config it trains on
+  /// Relative training time (epochs x images x a factor per model and numerics measured on
+  /// the quick study: lns-full 10, LNS-stored SGD/Adam 2, CNN 8); the runner starts the
+  /// costliest runs first so that the last one to finish is not the longest.
+  double expected_cost = 1;
   std::uint64_t seed = 1;
   std::vector<std::string> train_args;  ///< the `lnslab train` arguments, --out excluded
 };
