@@ -166,7 +166,7 @@ std::string crossover_text(const StudyResults& r) {
     auto where = [](const char* what, const CrossoverPoint* p, double num, double den) {
       return p ? fmt::format(
                      "{} the LNS array costs less than INT8 first at a {}x{} array and "
-                     "batch {} ({:.3f}x). ",
+                     "batch {} ({:.4f}x). ",
                      what, p->array, p->array, p->batch, num / den)
                : fmt::format("{} the LNS array saves nothing against INT8 at any of these sizes. ",
                              what);
