@@ -30,6 +30,7 @@ struct StudyOptions {
   bool quick = false;
   bool full = false;
   bool plan = false;
+  std::vector<std::string> models;
   std::string command;
 };
 
@@ -55,7 +56,7 @@ void run_study(const StudyOptions& o) {
       o.quick ? study::Mode::quick : (o.full ? study::Mode::full : study::Mode::normal);
   study::Study s;
   try {
-    s = study::load_study(file, mode);
+    s = study::load_study(file, mode, o.models);
   } catch (const study::StudyError& e) {
     throw InputError(e.what());
   }
@@ -118,6 +119,9 @@ void register_study(CLI::App& app) {
   sub->add_option("--jobs", o->jobs, "Runs at once (default: the number of cores)");
   sub->add_flag("--quick", o->quick, "The study's reduced grid (its [quick] section)");
   sub->add_flag("--full", o->full, "The study's whole grid (its [full] section)");
+  sub->add_option("--models", o->models,
+                  "Only these of the study's models (comma-separated), e.g. --models mlp")
+      ->delimiter(',');
   sub->add_flag("--plan", o->plan,
                 "Print the grid (run ids, whether OUT already has them, their `lnslab train` "
                 "arguments) and exit without running anything");
@@ -126,6 +130,11 @@ void register_study(CLI::App& app) {
                  (o->jobs > 0 ? " --jobs " + std::to_string(o->jobs) : "") +
                  (o->quick ? " --quick" : "") + (o->full ? " --full" : "") +
                  (o->plan ? " --plan" : "");
+    if (!o->models.empty()) {
+      o->command += " --models ";
+      for (std::size_t i = 0; i < o->models.size(); ++i)
+        o->command += (i ? "," : "") + o->models[i];
+    }
     run_study(*o);
   });
 }

@@ -51,6 +51,15 @@ BitsAxis bits_axis(const std::vector<const GroupResult*>& gs) {
   return a;
 }
 
+// A gnuplot plot command: one data block (x, mean, min, max) per title, drawn with error bars.
+std::string error_lines(const fs::path& data, const std::vector<std::string>& titles) {
+  std::string p = "plot ";
+  for (std::size_t i = 0; i < titles.size(); ++i)
+    p += fmt::format("{}'{}' index {} using 1:2:3:4 with yerrorlines title '{}'", i ? ", " : "",
+                     data.string(), i, titles[i]);
+  return p + "\n";
+}
+
 }  // namespace
 
 std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) {
@@ -131,13 +140,8 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
           "set title 'Test accuracy vs weight bits'\nset xlabel 'weight bits'\n"
           "set ylabel 'test accuracy (%)'\n" +
           axis.xtics;
-      std::string p = "plot ";
-      for (std::size_t i = 0; i < series.size(); ++i)
-        p += fmt::format(
-            "{}'{}/accuracy_vs_bits.dat' index {} using 1:2:3:4 with yerrorlines "
-            "title '{}'",
-            i ? ", " : "", dir, i, series[i]);
-      gp += p + "\n";
+      gp += error_lines(plots / "accuracy_vs_bits.dat", series);
+      std::string p;
       gp += fmt::format("set output '{}/relative_vs_bits.{}'\n", dir, term);
       gp +=
           "set title 'Test accuracy relative to each optimizer''s own FP32 run'\n"
@@ -178,13 +182,7 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
       gp +=
           "set title 'Test accuracy vs learning rate'\nset xlabel 'learning rate'\n"
           "set ylabel 'test accuracy (%)'\nset logscale x 10\nset key noautotitle\n";
-      p = "plot ";
-      for (std::size_t i = 0; i < lr_series.size(); ++i)
-        p += fmt::format(
-            "{}'{}/accuracy_vs_lr.dat' index {} using 1:2:3:4 with yerrorlines "
-            "title '{}'",
-            i ? ", " : "", dir, i, lr_series[i]);
-      gp += p + "\nunset logscale x\n";
+      gp += error_lines(plots / "accuracy_vs_lr.dat", lr_series) + "unset logscale x\n";
     }
   }
   write_atomically(plots / "plots.gp", gp);

@@ -78,7 +78,9 @@ struct Study {
   std::vector<RunSpec> runs;
 };
 
-/// Reads and validates a study file and expands its grid. Throws StudyError.
-Study load_study(const std::filesystem::path& file, Mode mode);
+/// Reads and validates a study file and expands its grid, for `only_models` of its models when
+/// not empty (`lnslab study --models`). Throws StudyError.
+Study load_study(const std::filesystem::path& file, Mode mode,
+                 const std::vector<std::string>& only_models = {});
 
 }  // namespace lnslab::study
