@@ -174,15 +174,15 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
     }
   }
   check_data(file, grid.data);
+  for (const auto& m : grid.batchnorm)
+    if (std::find(grid.models.begin(), grid.models.end(), m) == grid.models.end())
+      throw StudyError(fmt::format("{}: key 'batchnorm': '{}' is not one of the study's models",
+                                   file.string(), m));
   for (const auto& m : only_models)
     if (std::find(grid.models.begin(), grid.models.end(), m) == grid.models.end())
       throw StudyError(
           fmt::format("--models: '{}' is not one of the models of {}", m, file.string()));
   if (!only_models.empty()) grid.models = only_models;
-  for (const auto& m : grid.batchnorm)
-    if (std::find(grid.models.begin(), grid.models.end(), m) == grid.models.end())
-      throw StudyError(fmt::format("{}: key 'batchnorm': '{}' is not one of the study's models",
-                                   file.string(), m));
 
   Study s;
   s.name = grid.name;
