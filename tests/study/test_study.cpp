@@ -277,3 +277,42 @@ TEST_CASE("--plan lists exactly the runs that the study then runs", "[study]") {
   CHECK_THAT(text, Catch::Contains("4 runs (4 cached"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("lrs expand into one configuration per learning rate; --models restricts the grid",
+          "[study]") {
+  const fs::path dir = temp_dir("lrs");
+  const std::string runs =
+      "[[runs]]\nlabel = \"Adam\"\noptimizer = \"adam\"\nlrs = [0.001, 0.01, 0.1]\n";
+  const std::string head =
+      "data = \"synthetic\"\nmodels = [\"mlp\", \"cnn\"]\nbatchnorm = [\"cnn\"]\nseeds = [1]\n";
+  const Study s = load_study(write(dir, "lrs.toml", head + runs), Mode::normal);
+  REQUIRE(s.runs.size() == 6);
+  std::set<std::string> groups;
+  for (const RunSpec& r : s.runs) {
+    groups.insert(r.group);
+    const bool bn =
+        std::find(r.train_args.begin(), r.train_args.end(), "--batchnorm") != r.train_args.end();
+    CHECK(bn == (r.model == "cnn"));  // batch norm only where the study asks for it
+  }
+  CHECK(groups.size() == 6);
+  CHECK(s.runs[1].lr == 0.01);
+  CHECK(std::find(s.runs[1].train_args.begin(), s.runs[1].train_args.end(), "0.01") !=
+        s.runs[1].train_args.end());
+  const Study mlp = load_study(dir / "lrs.toml", Mode::normal, {"mlp"});
+  CHECK(mlp.runs.size() == 3);
+  for (const RunSpec& r : mlp.runs) CHECK(r.model == "mlp");
+  auto error_of = [&](const std::string& text, const std::vector<std::string>& models = {}) {
+    try {
+      load_study(write(dir, "bad.toml", text), Mode::normal, models);
+    } catch (const StudyError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK_THAT(error_of(head + runs, {"resnet"}),
+             Catch::Contains("--models") && Catch::Contains("resnet"));
+  CHECK_THAT(error_of(head + runs + "lr = 0.1\n"), Catch::Contains("lrs"));
+  CHECK_THAT(error_of("data = \"synthetic\"\nbatchnorm = [\"cnn\"]\n" + runs),
+             Catch::Contains("batchnorm"));
+  fs::remove_all(dir);
+}
