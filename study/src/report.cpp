@@ -22,18 +22,26 @@ std::string file_name(const std::string& accelerator) {
   return s + ".toml";
 }
 
+// A CSV text field, quoted (a datapath spec holds commas), quotes doubled.
+std::string csv_text(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
 std::string csv_row(const GroupResult& g) {
-  std::string row =
-      fmt::format("\"{}\",{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{:.1f}",
-                  config_name(g), g.model, g.optimizer, g.numerics, g.format, g.bits, g.lr,
-                  g.seeds.size(), g.test_accuracy.mean, g.test_accuracy.min, g.test_accuracy.max,
-                  g.delta_vs_fp32 ? fmt::format("{:.6f}", *g.delta_vs_fp32) : "",
-                  g.train_accuracy.mean, g.images_per_second);
+  std::string row = fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{:.1f}",
+                                csv_text(config_name(g)), g.model, g.optimizer, g.numerics,
+                                csv_text(g.format), g.bits, g.lr, g.seeds.size(),
+                                g.test_accuracy.mean, g.test_accuracy.min, g.test_accuracy.max,
+                                g.delta_vs_fp32 ? fmt::format("{:.6f}", *g.delta_vs_fp32) : "",
+                                g.train_accuracy.mean, g.images_per_second);
   if (g.hardware) {
     const HardwareCost& h = *g.hardware;
-    row += fmt::format(",{},{},{},{},{},{:.1f},{:.0f},{:.1f},{:.1f},{:.1f},{:.1f}", h.accelerator,
-                       h.pe, h.format, h.datapath, h.update, h.energy_pj, h.cycles, h.split.compute,
-                       h.split.on_chip, h.split.off_chip, h.split.update);
+    row += fmt::format(",{},{},{},{},{},{:.1f},{:.0f},{:.1f},{:.1f},{:.1f},{:.1f}",
+                       csv_text(h.accelerator), h.pe, csv_text(h.format), csv_text(h.datapath),
+                       h.update, h.energy_pj, h.cycles, h.split.compute, h.split.on_chip,
+                       h.split.off_chip, h.split.update);
   } else {
     row += ",,,,,,,,,,,";
   }

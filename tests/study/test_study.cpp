@@ -217,6 +217,27 @@ TEST_CASE("the quick study costs every configuration on its own hardware", "[stu
   const double e8 = lns_madam_energy.at("lns8:eta0=0.016");
   CHECK(e12 > e10);
   CHECK(e10 > e8);
+  // results.csv: every row has the header's fields (a datapath spec holds commas: quoted).
+  std::ifstream csv(out / "results.csv");
+  auto fields = [](const std::string& line) {
+    std::size_t n = 1;
+    bool quoted = false;
+    for (char ch : line) {
+      if (ch == '"') quoted = !quoted;
+      if (ch == ',' && !quoted) ++n;
+    }
+    return n;
+  };
+  std::string header, row;
+  REQUIRE(std::getline(csv, header));
+  int rows = 0;
+  while (std::getline(csv, row)) {
+    INFO(row);
+    CHECK(fields(row) == fields(header));
+    CHECK_THAT(row, !Catch::Contains(",,,,,,,,,,,"));  // every row has its hardware columns
+    ++rows;
+  }
+  CHECK(rows == static_cast<int>(results["configurations"].size()));
   std::set<std::string> baselines;
   for (const auto& b : results["baselines"]) baselines.insert(b["pe"].get<std::string>());
   CHECK(baselines == std::set<std::string>{"bf16", "fp16", "fp32", "int8"});
