@@ -3,7 +3,7 @@
 function(lnslab_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow)
   # No fused multiply-add contraction: float references and fast paths must round identically
-  # whatever -march is used (DESIGN.md §6: no -ffast-math, bit-exact numerics).
+  # whatever -march is used (docs/design.md §6: no -ffast-math, bit-exact numerics).
   target_compile_options(${target} PRIVATE -ffp-contract=off)
   if(LNSLAB_WERROR)
     target_compile_options(${target} PRIVATE -Werror)

@@ -1,4 +1,4 @@
-// Format construction, spec strings and the code layout of DESIGN.md §3.
+// Format construction, spec strings and the code layout of docs/design.md §3.
 #include <catch2/catch.hpp>
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// Golden tests of B-bit LNS Madam (DESIGN.md §4) and of LNS-stored SGD.
+// Golden tests of B-bit LNS Madam (docs/design.md §4) and of LNS-stored SGD.
 #include <catch2/catch.hpp>
 
 #include <cmath>

@@ -1,5 +1,5 @@
 // Golden tests of SGD, Adam and FP32 Madam against values worked out by hand from the update
-// rules (DESIGN.md §4 for Madam).
+// rules (docs/design.md §4 for Madam).
 #include <catch2/catch.hpp>
 
 #include <cmath>

@@ -1,5 +1,5 @@
 #pragma once
-// Codes and the knobs of the rounding rule (DESIGN.md §3, §3.1).
+// Codes and the knobs of the rounding rule (docs/design.md §3, §3.1).
 //
 // A code of a B-bit format is the unsigned integer (sign << (B-1)) | k, k the (B-1)-bit exponent
 // field, K = 2^(B-1) - 1 its largest value:

@@ -1,5 +1,5 @@
 #pragma once
-// Accumulation datapaths of dot products and GEMMs (DESIGN.md §3.2), shared bit for bit by the
+// Accumulation datapaths of dot products and GEMMs (docs/design.md §3.2), shared bit for bit by the
 // lns kernels, the simulator and training.
 //
 // A product of codes a (format fa) and b (format fb) is exact in LNS: sign xor and the product

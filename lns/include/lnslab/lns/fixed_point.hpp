@@ -1,6 +1,6 @@
 #pragma once
 // Conversion of codes, and of products of codes, to signed fixed point with F fractional bits
-// (DESIGN.md §3.2, the `linear` and `bins` datapaths).
+// (docs/design.md §3.2, the `linear` and `bins` datapaths).
 //
 // Every conversion is a table read. The entry for a magnitude b^e is round(b^e * 2^F) (nearest,
 // ties to even) with b^e evaluated in long double exactly as lns::Format builds its powers

@@ -1,9 +1,9 @@
 #pragma once
-// A runtime LNS format: B bits (3..16), base b > 1, integer bias (DESIGN.md §3).
+// A runtime LNS format: B bits (3..16), base b > 1, integer bias (docs/design.md §3).
 //
 // Format is a cheap handle (a shared pointer to immutable tables built once at construction), so
 // copies are free and a Format may be shared between threads. Every operation that makes a new
-// code follows the one rounding rule of DESIGN.md §3.1: compute the ideal exponent
+// code follows the one rounding rule of docs/design.md §3.1: compute the ideal exponent
 // t = bias + log_b|v| of the exact result v, round it to an integer k by the Policy's rounding
 // mode, saturate k > K to K, flush (or clamp) k < 1.
 //

@@ -1,6 +1,7 @@
 #pragma once
-// B-bit LNS Madam exactly as DESIGN.md §4: the exponent field k of each weight's code is the state.
-// lr must be an integer multiple m = lr / eta0 of the base precision (eta0 = b - 1). Each step:
+// B-bit LNS Madam exactly as docs/design.md §4: the exponent field k of each weight's code is the
+// state. lr must be an integer multiple m = lr / eta0 of the base precision (eta0 = b - 1). Each
+// step:
 //   ghat as in FP32 Madam (float);  k = clamp(k - round(m * ghat) * sign(W), 1, K)
 // with round half to even; decoded weights sign * sigma* * b^(k - K). A scheduled (decayed) lr
 // gives m = max(1, round(lr / eta0)): decay shrinks m, never eta0, never below 1.

@@ -3,8 +3,8 @@
 // simulated accelerator. Each operand is encoded to an LNS format chosen by its role, with a
 // per-tensor scale that maps its largest magnitude to the format's largest magnitude (nearest
 // rounding, flush), and the product runs through sim::Accelerator::gemm, i.e. lns::gemm on the
-// accelerator's accumulation datapath (bit-exact with DESIGN.md §3.2), which also accounts cycles
-// and energy with the data's own counts. Results are decoded to float and rescaled.
+// accelerator's accumulation datapath (bit-exact with docs/design.md §3.2), which also accounts
+// cycles and energy with the data's own counts. Results are decoded to float and rescaled.
 //
 // Roles -> operand formats:  forward          activations [B, in] x weights^T
 //                            backward_data    gradients  [B, out] x weights

@@ -1,6 +1,6 @@
 #pragma once
-// Weights stored as LNS codes (DESIGN.md §3, §4): per trainable tensor a vector of codes of one
-// format with bias K and a float scale sigma* = p_scale * RMS(initial W), so that
+// Weights stored as LNS codes (docs/design.md §3, §4): per trainable tensor a vector of codes of
+// one format with bias K and a float scale sigma* = p_scale * RMS(initial W), so that
 //   |W| = sigma* * b^(k - K),  k in 1..K (the smallest magnitude is clamped, never flushed).
 // The float ParamStore always holds the decoded values, which the forward and backward passes use.
 #include <cstdint>

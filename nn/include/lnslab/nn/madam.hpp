@@ -1,5 +1,5 @@
 #pragma once
-// FP32 Madam exactly as DESIGN.md §4 (Bernstein et al. 2020, reference code semantics).
+// FP32 Madam exactly as docs/design.md §4 (Bernstein et al. 2020, reference code semantics).
 //
 // Per trainable tensor W (state made by attach from the initial weights):
 //   sigma* = p_scale * RMS(W);  v = 0;  t = 0.

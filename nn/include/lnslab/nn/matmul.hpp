@@ -1,10 +1,10 @@
 #pragma once
 // The one interface every matrix product of Linear and Conv2d goes through.
 //
-// fp32 training uses EigenMatmul. The `lns-full` numerics mode (not implemented yet) is meant to
-// plug in here: a backend that encodes both operands to LNS formats chosen by the role (weights,
-// activations, activation gradients) and runs the simulator's gemm with an accumulation datapath,
-// counting cycles and energy.
+// fp32 and lns-weights training use EigenMatmul. The `lns-full` numerics mode plugs in LnsMatmul
+// (lns_matmul.hpp): it encodes both operands to LNS formats chosen by the role (weights,
+// activations, activation gradients) and runs the simulated accelerator's GEMM on its
+// accumulation datapath, counting cycles and energy.
 #include <Eigen/Core>
 #include <string>
 

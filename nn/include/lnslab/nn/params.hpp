@@ -1,5 +1,5 @@
 #pragma once
-// Parameters in one flat buffer, gradients in another; layers hold views (DESIGN.md §7, llm.c).
+// Parameters in one flat buffer, gradients in another; layers hold views (as llm.c).
 //
 // Layers declare their tensors (name, role, shape) before the buffers exist; finalize() allocates
 // both buffers once, after which every tensor is a fixed [offset, offset + size) slice and the

@@ -3,7 +3,7 @@
 //
 //   sim::Accelerator acc(sim::load_config("configs/accelerators/lns8.toml"));
 //   // functional + accounting: computes C = A * B with lns::gemm on the configured datapath
-//   // (bit-exact with DESIGN.md §3.2) and accounts cycles and energy with the real counts
+//   // (bit-exact with docs/design.md §3.2) and accounts cycles and energy with the real counts
 //   const sim::LayerReport& r = acc.gemm("fc1", sim::Pass::forward, fa, a, fb, b, c);
 //   // accounting only (shapes, every product active):
 //   acc.account({"fc1", {m, n, k}, sim::Pass::forward});

@@ -1,5 +1,5 @@
 #pragma once
-// Accelerator configuration (DESIGN.md §5), read from TOML (configs/accelerators/*.toml):
+// Accelerator configuration (docs/design.md §5), read from TOML (configs/accelerators/*.toml):
 //
 //   name = "lns8-32x32"
 //   [array]    rows = 32, cols = 32, dataflow = "os" | "ws" | "is", clock_mhz = 1000
