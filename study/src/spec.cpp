@@ -8,6 +8,7 @@
 
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/sim/config.hpp"
 
 namespace lnslab::study {
 namespace {
@@ -326,6 +327,22 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
     }
   }
   if (s.runs.empty()) throw StudyError(file.string() + ": the grid is empty for this mode");
+  // Every configuration is costed on hardware derived from the first accelerator, and lns-full
+  // runs train on theirs: both must be configs the simulator accepts, before any run starts.
+  if (s.accelerators.empty())
+    throw StudyError(file.string() +
+                     ": key 'accelerators': missing or empty; its first entry is the template of "
+                     "every configuration's hardware");
+  std::set<std::string> configs{s.accelerators.front().string()};
+  for (const RunSpec& run : s.runs)
+    if (!run.accelerator.empty()) configs.insert(run.accelerator);
+  for (const std::string& config : configs) {
+    try {
+      sim::load_config(config);
+    } catch (const std::exception& e) {
+      throw StudyError(file.string() + ": accelerator '" + config + "': " + e.what());
+    }
+  }
   return s;
 }
 

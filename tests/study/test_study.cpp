@@ -305,7 +305,10 @@ TEST_CASE("lrs expand into one configuration per learning rate; --models restric
   const std::string runs =
       "[[runs]]\nlabel = \"Adam\"\noptimizer = \"adam\"\nlrs = [0.001, 0.01, 0.1]\n";
   const std::string head =
-      "data = \"synthetic\"\nmodels = [\"mlp\", \"cnn\"]\nbatchnorm = [\"cnn\"]\nseeds = [1]\n";
+      "data = \"synthetic\"\nmodels = [\"mlp\", \"cnn\"]\nbatchnorm = [\"cnn\"]\nseeds = [1]\n"
+      "accelerators = [\"" +
+      configs + "/accelerators/fp32.toml\"]\n[topologies]\nmlp = \"" + configs +
+      "/topologies/mlp.csv\"\ncnn = \"" + configs + "/topologies/cnn.csv\"\n";
   const Study s = load_study(write(dir, "lrs.toml", head + runs), Mode::normal);
   REQUIRE(s.runs.size() == 6);
   std::set<std::string> groups;
@@ -335,5 +338,7 @@ TEST_CASE("lrs expand into one configuration per learning rate; --models restric
   CHECK_THAT(error_of(head + runs + "lr = 0.1\n"), Catch::Contains("lrs"));
   CHECK_THAT(error_of("data = \"synthetic\"\nbatchnorm = [\"cnn\"]\n" + runs),
              Catch::Contains("batchnorm"));
+  // No template accelerator: refused before any run, not after the training.
+  CHECK_THAT(error_of("data = \"synthetic\"\n" + runs), Catch::Contains("accelerators"));
   fs::remove_all(dir);
 }
