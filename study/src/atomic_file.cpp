@@ -12,7 +12,7 @@ void write_atomically(const std::filesystem::path& path, const std::string& text
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text;
-    out.flush();
+    out.close();  // a failure while flushing at close must not install a truncated file
     if (!out) throw StudyError("cannot write " + path.string());
   }
   std::error_code ec;
