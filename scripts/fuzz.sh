@@ -3,6 +3,7 @@
 #   scripts/fuzz.sh TARGET [SECONDS]   one target (default 60 s), e.g. scripts/fuzz.sh topology 600
 #   scripts/fuzz.sh all SECONDS        every target for SECONDS each (what scripts/test.sh runs)
 #   scripts/fuzz.sh build              only build
+#   LNSLAB_FUZZ_RUNS=1000000 scripts/fuzz.sh TARGET 3600   stop after 10^6 inputs (or the time)
 # Seeds come from tests/fuzz/corpus/TARGET (read only); inputs the fuzzer finds interesting go
 # to build/fuzz/corpus/TARGET, crashes to build/fuzz/artifacts/. Exits non-zero on a finding.
 set -euo pipefail
@@ -33,7 +34,7 @@ run() {
   local log=build/fuzz/$t.log rc=0
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "build/fuzz/tests/fuzz/fuzz_$t" "build/fuzz/corpus/$t" "tests/fuzz/corpus/$t" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -max_total_time="$seconds" -runs="${LNSLAB_FUZZ_RUNS:--1}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="build/fuzz/artifacts/$t-" >"$log" 2>&1 || rc=$?
   grep -E '^stat::(number_of_executed_units|peak_rss_mb)|DONE' "$log" || true
   if [ "$rc" -ne 0 ]; then

@@ -9,6 +9,7 @@ packages=(
   libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev
   gnuplot-nox dataset-fashion-mnist clang-format git
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
+  python3                   # scripts/mutants.sh
 )
 
 missing=()

@@ -4,6 +4,8 @@
 // write the image bytes raw but named .gz (corrupt and truncated gzip streams).
 #include <zlib.h>
 
+#include <algorithm>
+
 #include "fuzz_util.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
