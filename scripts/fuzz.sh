@@ -32,6 +32,8 @@ run() {
   echo "== fuzz $t for ${seconds}s"
   # -timeout: an input taking over 10 s is a finding (a reader must not hang on bad input).
   local log=build/fuzz/$t.log rc=0
+  # Scratch files of the path-taking readers in memory when /dev/shm exists.
+  [ -d /dev/shm ] && export TMPDIR=/dev/shm
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "build/fuzz/tests/fuzz/fuzz_$t" "build/fuzz/corpus/$t" "tests/fuzz/corpus/$t" \
     -max_total_time="$seconds" -runs="${LNSLAB_FUZZ_RUNS:--1}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

@@ -59,6 +59,7 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log, rlim_t fs
   std::vector<char*> argv;
   for (auto& s : a) argv.push_back(s.data());
   argv.push_back(nullptr);
+  std::fflush(nullptr);  // else the child's stdout buffer repeats what this process printed
   const pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);
@@ -141,7 +142,7 @@ int records_epochs(const fs::path& dir, const std::string& where) {
 // The state of a finished run: its checkpoint restored, and run.json without timings.
 struct Final {
   std::string payload_before_history;
-  std::vector<std::vector<double>> epochs;  // every field of each epoch record but the timings
+  std::vector<std::vector<std::uint64_t>> epochs;  // each epoch record but its timings, as bits
   nlohmann::json record;
 };
 
@@ -158,8 +159,15 @@ Final final_state(const fs::path& dir) {
   std::size_t history = 8;
   for (const nn::EpochRecord& r : t.history()) {
     history += 4 + 8 + r.lr_note.size() + 9 * 8;
-    f.epochs.push_back({static_cast<double>(r.epoch), r.lr, r.train_loss, r.train_accuracy,
-                        r.val_loss, r.val_accuracy, r.test_loss, r.test_accuracy});
+    // Bit patterns: without validation the val fields are NaN, which never compares equal.
+    std::vector<std::uint64_t> bits;
+    for (const double v : {static_cast<double>(r.epoch), r.lr, r.train_loss, r.train_accuracy,
+                           r.val_loss, r.val_accuracy, r.test_loss, r.test_accuracy}) {
+      std::uint64_t b = 0;
+      std::memcpy(&b, &v, sizeof b);
+      bits.push_back(b);
+    }
+    f.epochs.push_back(bits);
   }
   const std::string_view payload = nn::unpack_checkpoint(bytes);
   f.payload_before_history = std::string(payload.substr(0, payload.size() - history));
@@ -264,13 +272,10 @@ std::map<std::string, RunState> study_runs(const fs::path& out) {
     RunState s;
     const auto args = read_file(e.path() / "args.json");
     const auto record = read_file(e.path() / "run.json");
-    if (args && record) {
-      try {
-        (void)nlohmann::json::parse(*args);
-        s.finished = true;
-        s.record = *record;
-      } catch (const std::exception&) {
-      }
+    // Finished: the runner writes args.json after the run's own outputs.
+    if (args && record && nlohmann::json::accept(*args)) {
+      s.finished = true;
+      s.record = *record;
     }
     runs[e.path().filename().string()] = s;
   }
