@@ -10,6 +10,7 @@ packages=(
   gnuplot-nox dataset-fashion-mnist clang-format git
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
   python3                   # scripts/mutants.sh
+  strace                    # kill -9 at each write (tests/crash)
 )
 
 missing=()

@@ -36,6 +36,7 @@ using namespace lnslab;
 
 namespace {
 
+const std::string strace = "/usr/bin/strace";
 int failures = 0;
 void check(bool ok, const std::string& what) {
   if (!ok) {
@@ -193,12 +194,37 @@ void train_kills(const std::string& lnslab, const fs::path& work, int kills) {
   };
   const double total = seconds_of(args(work / "train-ref"), work / "train-ref.log");
   const Final ref = final_state(work / "train-ref");
+  // With strace, SIGKILL is injected at the entry of the n-th write(2) of the process, so the
+  // kills land inside the writes of the outputs (and their renames: the writes are followed by
+  // them); the n are spread over every write of a run. Without strace: at times spread over the
+  // run, which rarely hits a write.
+  const bool traced = fs::exists(strace);
+  long writes = 0;
+  if (traced) {
+    const fs::path trace = work / "train-writes.txt";
+    std::vector<std::string> a = {strace, "-f", "-qq", "-e", "trace=write", "-o", trace.string()};
+    const auto base = args(work / "train-count");
+    a.insert(a.end(), base.begin(), base.end());
+    check(run(a, work / "train-count.log") == 0, "traced run exits 0");
+    const std::string t = read_file(trace).value_or("");
+    writes = std::count(t.begin(), t.end(), '\n');
+  }
   int resumed = 0;
   for (int k = 0; k < kills; ++k) {
     const fs::path dir = work / ("train-" + std::to_string(k));
     const std::string where = "train kill " + std::to_string(k);
-    // Kill points spread over the whole run (process start to the last write).
-    kill_after(args(dir), work / "train-kill.log", total * (k + 0.5) / kills);
+    if (traced) {
+      const long n = 1 + (writes - 1) * k / std::max(1, kills - 1);
+      std::vector<std::string> a = {
+          strace,        "-f",        "-qq",
+          "-o",          "/dev/null", "-e",
+          "trace=write", "-e",        "inject=write:signal=SIGKILL:when=" + std::to_string(n)};
+      const auto base = args(dir);
+      a.insert(a.end(), base.begin(), base.end());
+      run(a, work / "train-kill.log");
+    } else {
+      kill_after(args(dir), work / "train-kill.log", total * (k + 0.5) / kills);
+    }
     const std::optional<int> done = checkpoint_epochs(dir / "checkpoint.lnsck", where);
     const int recorded = records_epochs(dir, where);
     if (done && *done >= 0)
@@ -221,8 +247,10 @@ void train_kills(const std::string& lnslab, const fs::path& work, int kills) {
     check(got.record == ref.record, where + ": resumed run.json differs (timings aside)");
     fs::remove_all(dir);
   }
-  std::printf("train: %d kills over a %.2f s run, %d resumed from a checkpoint\n", kills, total,
-              resumed);
+  const std::string how =
+      traced ? "at writes spread over the run's " + std::to_string(writes) : "at timed points";
+  std::printf("train: %d kills %s over a %.2f s run, %d resumed from a checkpoint\n", kills,
+              how.c_str(), total, resumed);
   check(resumed > 0, "some kills fell after a checkpoint (else resuming went untested)");
 }
 
