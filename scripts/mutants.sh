@@ -37,10 +37,19 @@ for mid, path, target, old, new in blocks:
         sys.exit(f"{mid}: the text to mutate occurs {text.count(old)} times in {path}")
     try:
         open(path, "w").write(text.replace(old, new))
-        build = subprocess.run(["cmake", "--build", "build/rel", "--target", target, "-j2"],
+        targets = [target, "lnslab"] if target == "lnslab_crash_test" else [target]
+        build = subprocess.run(["cmake", "--build", "build/rel", "--target", *targets, "-j2"],
                                capture_output=True, text=True)
         if build.returncode != 0:
             print(f"{mid} {path}: does not compile (caught by the compiler)", flush=True)
+            continue
+        if target == "lnslab_crash_test":
+            run = subprocess.run(["build/rel/tests/crash/lnslab_crash_test", "build/rel/cli/lnslab",
+                                  "50", "8"], capture_output=True, text=True)
+            failed = sorted({l[6:70] for l in run.stdout.splitlines() if l.startswith("FAIL: ")})
+            verdict = "CAUGHT" if run.returncode != 0 else "SURVIVED"
+            print(f"{mid} {path}: {verdict} by {len(failed)} checks: " + "; ".join(failed[:4]),
+                  flush=True)
             continue
         run = subprocess.run([f"build/rel/{exe_dir[target]}/{target}", "--reporter", "junit"],
                              capture_output=True, text=True)
@@ -58,4 +67,4 @@ for mid, path, target, old, new in blocks:
         open(path, "wb").write(original)
 PY
 # Rebuild the unmutated executables.
-cmake --build build/rel --target lnslab_tests_lns lnslab_nn_tests -j2 >/dev/null
+cmake --build build/rel --target lnslab_tests_lns lnslab_nn_tests lnslab lnslab_crash_test -j2 >/dev/null
