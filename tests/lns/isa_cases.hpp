@@ -15,14 +15,22 @@ inline const char* active_kernel_isa() {
   return kernel_avx512_active() ? "avx512" : kernel_avx2_active() ? "avx2" : "portable";
 }
 
-/// Runs body(isa name) under KernelIsa::best, avx2 and portable, then restores best and checks
-/// that every ISA the CPU offers ran.
+/// The ISA a setting must select on this CPU: the best offered at most the setting's level.
+inline std::string expected_kernel_isa(KernelIsa setting) {
+  if (setting == KernelIsa::best && cpu_has_avx512_kernels()) return "avx512";
+  if (setting != KernelIsa::portable && cpu_has_avx2_kernels()) return "avx2";
+  return "portable";
+}
+
+/// Runs body(isa name) under KernelIsa::best, avx2 and portable, checking that each selects the
+/// ISA it must, then restores best and checks that every ISA the CPU offers ran.
 template <typename Body>
 void for_each_kernel_isa(Body&& body) {
   std::set<std::string> ran;
   for (const KernelIsa setting : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
     set_kernel_isa(setting);
     const char* isa = active_kernel_isa();
+    CHECK(isa == expected_kernel_isa(setting));
     ran.insert(isa);
     body(isa);
   }
