@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lnslab::cli {
 
@@ -18,6 +20,12 @@ class InputError : public std::runtime_error {
 /// so that a failed write leaves no partial file. Throws InputError naming the path.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
+/// Writes several files so that a failed write (disk full, file-size limit) replaces none of
+/// them: every temporary file is written and closed first, then they are renamed in the order
+/// given. Throws InputError naming the path that failed.
+void write_files_atomically(
+    const std::vector<std::pair<std::filesystem::path, std::string>>& files);
+
 /// Streams output to a temporary file that replaces `path` only on commit().
 class AtomicFile {
  public:
@@ -26,7 +34,8 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
   std::FILE* handle() { return file_; }
-  void commit();  ///< flushes, closes and renames; throws InputError on failure
+  void finish();  ///< flushes and closes the temporary file; throws InputError on failure
+  void commit();  ///< finish() unless done, then renames; throws InputError on failure
 
  private:
   std::filesystem::path path_;

@@ -1,5 +1,6 @@
 // The lnslab command: one subcommand per user job; the work happens in the library modules.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -9,6 +10,9 @@
 #include "lnslab_version.hpp"
 
 int main(int argc, char** argv) {
+  // Past a file-size limit a write fails with EFBIG and is reported (exit 2, previous outputs
+  // kept) instead of the default SIGXFSZ ending the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{
       "lnslab: low-precision logarithmic-number-system arithmetic, accelerator "
       "simulation and training"};

@@ -125,9 +125,12 @@ void train_write_outputs(const std::filesystem::path& dir, const nn::Trainer& tr
   if (ec || !std::filesystem::is_directory(dir))
     throw InputError("--out " + dir.string() + ": cannot create the directory (" + ec.message() +
                      "; expected a writable directory path)");
-  write_file_atomically(dir / "checkpoint.lnsck", trainer.checkpoint());
-  write_file_atomically(dir / "metrics.csv", train_metrics_csv(trainer));
-  write_file_atomically(dir / "run.json", train_run_json(trainer, wall_seconds));
+  // A failed write replaces none of the three. The checkpoint is renamed last: it is what
+  // --resume continues from, so a kill between the renames leaves records at least as new as
+  // the checkpoint, and resuming rewrites them all.
+  write_files_atomically({{dir / "metrics.csv", train_metrics_csv(trainer)},
+                          {dir / "run.json", train_run_json(trainer, wall_seconds)},
+                          {dir / "checkpoint.lnsck", trainer.checkpoint()}});
 }
 
 }  // namespace lnslab::cli

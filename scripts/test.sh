@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds lnslab and runs every test; then builds and runs the test suite
-# once more under AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
-#   scripts/test.sh            both passes
-#   LNSLAB_SKIP_SANITIZE=1 scripts/test.sh   only the Release pass
+# once more under AddressSanitizer + UndefinedBehaviorSanitizer, then runs every libFuzzer target
+# of tests/fuzz for a few seconds. Exits non-zero on any failure.
+#   scripts/test.sh            all three
+#   LNSLAB_SKIP_SANITIZE=1 scripts/test.sh   only the Release pass (no sanitizers, no fuzzing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,9 @@ if [ "${LNSLAB_SKIP_SANITIZE:-0}" != "1" ]; then
   cmake --build build/test-asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build/test-asan --output-on-failure -j "$jobs" -LE slow
+
+  echo "== libFuzzer targets (clang, ASan + UBSan), ${LNSLAB_FUZZ_SECONDS:-8} s each"
+  scripts/fuzz.sh all "${LNSLAB_FUZZ_SECONDS:-8}"
 fi
 
 echo "== all tests passed"

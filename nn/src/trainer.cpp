@@ -258,6 +258,7 @@ void Trainer::restore(std::string_view file) {
   } catch (const nlohmann::json::exception& e) {
     throw CheckpointError(std::string("checkpoint settings are not valid JSON: ") + e.what());
   }
+  if (!stored.is_object()) throw CheckpointError("checkpoint settings are not a JSON object");
   stored.erase("epochs");
   const nlohmann::json mine = comparable(config_);
   for (const auto& [key, value] : mine.items()) {

@@ -2,7 +2,9 @@
 #include "lnslab/sim/workload.hpp"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <charconv>
+#include <initializer_list>
 
 #include <limits>
 #include <vector>
@@ -82,6 +84,7 @@ Workload parse_topology(std::string_view text, const std::string& origin, int ba
   Workload w;
   std::size_t line_no = 0;
   std::size_t pos = 0;
+  bool seen_row = false;
   while (pos <= text.size()) {
     const std::size_t end = text.find('\n', pos);
     const std::string_view line =
@@ -93,11 +96,15 @@ Workload parse_topology(std::string_view text, const std::string& origin, int ba
     auto bad = [&](const std::string& field, const std::string& what) {
       throw ConfigError(fmt::format("{}:{}: {}: {}", origin, line_no, field, what));
     };
-    std::int64_t probe = 0;
-    if (cells.size() >= 2 && !parse_int(cells[1], probe)) {
-      if (w.gemms.empty()) continue;  // header line
-      bad("field 2", "expected an integer, got '" + std::string(cells[1]) + "'");
-    }
+    // Only the first row may be a header, and only when none of its numeric fields parse.
+    const bool first_row = !seen_row;
+    seen_row = true;
+    if (first_row && cells.size() >= 2 &&
+        std::none_of(cells.begin() + 1, cells.end(), [](std::string_view c) {
+          std::int64_t probe = 0;
+          return parse_int(c, probe);
+        }))
+      continue;
     auto field = [&](std::size_t i, const char* name) {
       std::int64_t v = 0;
       if (!parse_int(cells[i], v) || v < 1 || v > kMaxDim)
@@ -107,8 +114,16 @@ Workload parse_topology(std::string_view text, const std::string& origin, int ba
     GemmOp op;
     op.name = std::string(cells[0]);
     if (op.name.empty()) bad("layer name", "expected a name");
+    // Products of fields in [1, 2^40] overflow int64: checked, an error rather than a wrap.
+    auto product = [&](std::initializer_list<std::int64_t> factors, const char* name) {
+      std::int64_t p = 1;
+      for (const std::int64_t f : factors)
+        if (__builtin_mul_overflow(p, f, &p) || p > kMaxDim) bad(name, "too large (over 2^40)");
+      return p;
+    };
     if (cells.size() == 4) {  // GEMM format: name, M, N, K
-      op.shape = {field(1, "M") * batch, field(2, "N"), field(3, "K")};
+      const std::int64_t m = field(1, "M");
+      op.shape = {product({m, batch}, "M"), field(2, "N"), field(3, "K")};
     } else if (cells.size() == 8 || cells.size() == 9) {
       // conv format: name, IFMAP H, IFMAP W, filter H, filter W, channels, filters, stride[, W]
       const std::int64_t h = field(1, "IFMAP Height"), wd = field(2, "IFMAP Width");
@@ -119,14 +134,13 @@ Workload parse_topology(std::string_view text, const std::string& origin, int ba
       if (fh > h) bad("Filter Height", "larger than the IFMAP height (padding goes in the IFMAP)");
       if (fw > wd) bad("Filter Width", "larger than the IFMAP width (padding goes in the IFMAP)");
       const std::int64_t oh = (h - fh) / sh + 1, ow = (wd - fw) / sw + 1;
-      op.shape = {oh * ow * batch, nf, fh * fw * ch};
+      op.shape = {product({oh, ow, batch}, "M"), nf, product({fh, fw, ch}, "K")};
     } else {
       bad("row", fmt::format("expected 4 fields (name, M, N, K) or 8-9 fields (name, IFMAP "
                              "Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
                              "Filter, Strides[, Stride Width]); got {}",
                              cells.size()));
     }
-    if (op.shape.m > kMaxDim) bad("M", "too large");
     w.gemms.push_back(std::move(op));
   }
   if (w.gemms.empty()) throw ConfigError(origin + ": no layers");

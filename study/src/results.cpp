@@ -89,20 +89,25 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     GroupResult& g = groups[it->second];
     g.seeds.push_back(run.seed);
     g.run_ids.push_back(run.id);
-    test_acc[run.group].push_back(j.at("final_test_accuracy").get<double>());
-    const auto& epochs = j.at("epochs");
-    std::vector<double> tr, te;
-    double ips = 0.0;
-    for (const auto& e : epochs) {
-      tr.push_back(e.at("train_loss").get<double>());
-      te.push_back(e.at("test_loss").get<double>());
-      ips += e.at("images_per_second").get<double>();
+    // A missing or mistyped field is an error naming the file, not a JSON library exception.
+    try {
+      test_acc[run.group].push_back(j.at("final_test_accuracy").get<double>());
+      const auto& epochs = j.at("epochs");
+      std::vector<double> tr, te;
+      double ips = 0.0;
+      for (const auto& e : epochs) {
+        tr.push_back(e.at("train_loss").get<double>());
+        te.push_back(e.at("test_loss").get<double>());
+        ips += e.at("images_per_second").get<double>();
+      }
+      train_acc[run.group].push_back(
+          epochs.empty() ? 0.0 : epochs.back().at("train_accuracy").get<double>());
+      speed[run.group].push_back(epochs.empty() ? 0.0 : ips / static_cast<double>(epochs.size()));
+      train_curves[run.group].push_back(tr);
+      test_curves[run.group].push_back(te);
+    } catch (const nlohmann::json::exception& e) {
+      throw StudyError(file.string() + ": malformed run record (" + e.what() + ")");
     }
-    train_acc[run.group].push_back(
-        epochs.empty() ? 0.0 : epochs.back().at("train_accuracy").get<double>());
-    speed[run.group].push_back(epochs.empty() ? 0.0 : ips / static_cast<double>(epochs.size()));
-    train_curves[run.group].push_back(tr);
-    test_curves[run.group].push_back(te);
   }
   for (GroupResult& g : groups) {
     g.test_accuracy = stat_of(test_acc[g.group]);

@@ -10,6 +10,8 @@
 
 #include "lnslab/lns/kernels/gemm.hpp"
 
+#include "isa_cases.hpp"
+
 namespace lnslab::lns::test {
 
 /// Equal bits, or both NaN.
@@ -35,16 +37,15 @@ inline GemmCounts check_gemm_against_reference(const Format& fa, const CodeMatri
   std::vector<double> ref(static_cast<std::size_t>(m) * static_cast<std::size_t>(n));
   GemmCounts ref_counts;
   gemm_reference(fa, a, fb, b, dp, out, ref.data(), &ref_counts);
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
+  test::for_each_kernel_isa([&](const char* isa) {
     for (int threads : {1, 2, 3}) {
       for (bool with_counts : {false, true}) {
         std::vector<double> fast(ref.size(), -1.0);
         GemmCounts counts;
         gemm(fa, a, fb, b, dp, out, fast.data(), with_counts ? &counts : nullptr, threads);
         INFO(fa.spec() << " x " << fb.spec() << " " << to_string(dp) << " " << m << "x" << k << "x"
-                       << n << " threads " << threads << " isa " << static_cast<int>(isa)
-                       << " counts " << with_counts);
+                       << n << " threads " << threads << " isa " << isa << " counts "
+                       << with_counts);
         std::size_t bad = 0;
         for (std::size_t x = 0; x < ref.size(); ++x)
           if (!same_bits(ref[x], fast[x])) {
@@ -60,7 +61,7 @@ inline GemmCounts check_gemm_against_reference(const Format& fa, const CodeMatri
         }
       }
     }
-  }
+  });
   set_kernel_isa(KernelIsa::best);
   return ref_counts;
 }

@@ -9,6 +9,8 @@
 #include "lnslab/lns/kernels/elementwise.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
+#include "isa_cases.hpp"
+
 using namespace lnslab::lns;
 
 TEST_CASE("u16 add and sub equal the scalar rule at every exponent difference",
@@ -32,10 +34,9 @@ TEST_CASE("u16 add and sub equal the scalar rule at every exponent difference",
                              Policy{Rounding::toward_zero, Underflow::flush},
                              Policy{Rounding::nearest, Underflow::clamp},
                              Policy{Rounding::toward_zero, Underflow::clamp}})
-      for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-        set_kernel_isa(isa);
+      test::for_each_kernel_isa([&](const char* isa) {
         INFO(spec << " rounding " << to_string(pol.rounding) << " underflow "
-                  << to_string(pol.underflow) << " isa " << static_cast<int>(isa));
+                  << to_string(pol.underflow) << " isa " << isa);
         std::size_t bad_add = 0, bad_sub = 0;
         add<std::uint16_t>(f, a, b, out, pol);
         for (std::size_t i = 0; i < a.size(); ++i) bad_add += out[i] != f.add(a[i], b[i], pol);
@@ -43,7 +44,7 @@ TEST_CASE("u16 add and sub equal the scalar rule at every exponent difference",
         for (std::size_t i = 0; i < a.size(); ++i) bad_sub += out[i] != f.sub(a[i], b[i], pol);
         CHECK(bad_add == 0);
         CHECK(bad_sub == 0);
-      }
+      });
     set_kernel_isa(KernelIsa::best);
   }
 }

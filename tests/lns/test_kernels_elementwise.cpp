@@ -10,6 +10,8 @@
 #include "lnslab/lns/kernels/elementwise.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
+#include "isa_cases.hpp"
+
 using namespace lnslab::lns;
 
 namespace {
@@ -54,11 +56,10 @@ void check_binary_ops(const Format& f, std::size_t count, bool all_policies) {
     policies.push_back({Rounding::nearest, Underflow::clamp});
     policies.push_back({Rounding::toward_zero, Underflow::clamp});
   }
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
+  test::for_each_kernel_isa([&](const char* isa) {
     for (const Policy pol : policies) {
       INFO(f.spec() << " rounding " << to_string(pol.rounding) << " underflow "
-                    << to_string(pol.underflow) << " isa " << static_cast<int>(isa));
+                    << to_string(pol.underflow) << " isa " << isa);
       std::size_t bad[4] = {0, 0, 0, 0};
       mul<T>(f, p.a, p.b, out, pol);
       for (std::size_t i = 0; i < n; ++i) bad[0] += out[i] != f.mul(p.a[i], p.b[i], pol);
@@ -73,7 +74,7 @@ void check_binary_ops(const Format& f, std::size_t count, bool all_policies) {
       CHECK(bad[2] == 0);
       CHECK(bad[3] == 0);
     }
-  }
+  });
   set_kernel_isa(KernelIsa::best);
   // Stochastic rounding consumes the generator exactly as the scalar loop does.
   const Policy sto{Rounding::stochastic, Underflow::flush};
@@ -93,8 +94,8 @@ void check_unary_ops(const Format& f) {
   std::vector<T> out(codes.size());
   std::vector<float> values(codes.size());
   std::vector<double> dvalues(codes.size());
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
+  test::for_each_kernel_isa([&](const char* isa) {
+    INFO("isa " << isa);
     neg<T>(f, codes, out);
     for (std::size_t i = 0; i < codes.size(); ++i) CHECK(out[i] == f.neg(codes[i]));
     abs<T>(f, codes, out);
@@ -110,7 +111,7 @@ void check_unary_ops(const Format& f) {
       bad += std::isnan(dwant) ? !std::isnan(dvalues[i]) : dwant != dvalues[i];
     }
     CHECK(bad == 0);
-  }
+  });
   set_kernel_isa(KernelIsa::best);
 }
 
@@ -141,8 +142,8 @@ void check_encode(const Format& f) {
     xs.push_back(static_cast<float>((rng.below(2) != 0 ? -1 : 1) * std::exp(e)));
   }
   std::vector<T> out(xs.size());
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
+  test::for_each_kernel_isa([&](const char* isa) {
+    INFO("isa " << isa);
     for (const Policy pol : {Policy{}, Policy{Rounding::toward_zero, Underflow::flush},
                              Policy{Rounding::nearest, Underflow::clamp}}) {
       encode<T>(f, xs, out, pol);
@@ -151,7 +152,7 @@ void check_encode(const Format& f) {
       INFO(f.spec() << " " << to_string(pol.rounding) << " " << to_string(pol.underflow));
       CHECK(bad == 0);
     }
-  }
+  });
   set_kernel_isa(KernelIsa::best);
   Rng r1(3), r2(3);
   const Policy sto{Rounding::stochastic, Underflow::flush};
@@ -251,10 +252,9 @@ TEST_CASE("elementwise kernels: vector tails, aliasing and extreme biases on bot
         a16[i] = static_cast<std::uint16_t>(rng.below(f.code_count()));
         b16[i] = static_cast<std::uint16_t>(rng.below(f.code_count()));
       }
-      for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-        set_kernel_isa(isa);
+      test::for_each_kernel_isa([&](const char* isa) {
         for (const Policy pol : {Policy{}, Policy{Rounding::toward_zero, Underflow::clamp}}) {
-          INFO(spec << " length " << len << " isa " << static_cast<int>(isa));
+          INFO(spec << " length " << len << " isa " << isa);
           std::size_t bad = 0;
           auto check = [&](auto tag) {
             using T = decltype(tag);
@@ -273,7 +273,7 @@ TEST_CASE("elementwise kernels: vector tails, aliasing and extreme biases on bot
           check(std::uint16_t{});
           CHECK(bad == 0);
         }
-      }
+      });
     }
   }
   set_kernel_isa(KernelIsa::best);

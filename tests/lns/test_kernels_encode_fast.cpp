@@ -15,6 +15,8 @@
 #include "lnslab/lns/kernels/elementwise.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
+#include "isa_cases.hpp"
+
 using namespace lnslab::lns;
 
 namespace {
@@ -95,10 +97,9 @@ void check_encode(const Format& f, std::size_t random) {
       const Policy pol{r, u};
       std::vector<T> want(xs.size());
       for (std::size_t i = 0; i < xs.size(); ++i) want[i] = static_cast<T>(f.encode(xs[i], pol));
-      for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-        set_kernel_isa(isa);
+      test::for_each_kernel_isa([&](const char* isa) {
         INFO(f.spec() << " rounding " << to_string(r) << " underflow " << to_string(u) << " isa "
-                      << static_cast<int>(isa) << " storage " << 8 * sizeof(T));
+                      << isa << " storage " << 8 * sizeof(T));
         std::vector<T> out(xs.size());
         encode<T>(f, xs, out, pol);
         std::size_t bad = 0, first = 0;
@@ -117,7 +118,7 @@ void check_encode(const Format& f, std::size_t random) {
             bad += part[len] != 0x5A;
           }
         CHECK(bad == 0);
-      }
+      });
       set_kernel_isa(KernelIsa::best);
     }
   }
@@ -132,9 +133,8 @@ void check_decode(const Format& f) {
   for (std::uint32_t c = 0; c < count; ++c) codes.push_back(static_cast<T>(c));
   for (std::uint32_t c = count; sizeof(T) == 2 && c < 65536; c += 997)
     codes.push_back(static_cast<T>(c));
-  for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-    set_kernel_isa(isa);
-    INFO(f.spec() << " isa " << static_cast<int>(isa) << " storage " << 8 * sizeof(T));
+  test::for_each_kernel_isa([&](const char* isa) {
+    INFO(f.spec() << " isa " << isa << " storage " << 8 * sizeof(T));
     for (std::size_t off : {std::size_t{0}, std::size_t{5}}) {
       const std::span<const T> in(codes.data() + off, codes.size() - off);
       std::vector<float> out(in.size());
@@ -160,7 +160,7 @@ void check_decode(const Format& f) {
       bad += part[len] != 7.0f;
     }
     CHECK(bad == 0);
-  }
+  });
   set_kernel_isa(KernelIsa::best);
 }
 

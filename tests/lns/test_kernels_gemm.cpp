@@ -11,6 +11,8 @@
 #include "lnslab/lns/fixed_point.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
+#include "isa_cases.hpp"
+
 using namespace lnslab::lns;
 using lnslab::lns::test::same_bits;
 
@@ -210,8 +212,8 @@ TEST_CASE("mixed-operand GEMM (codes x floats) equals its reference", "[gemm][mi
                                   : std::memcmp(&ref[x], &out[x], sizeof(float)) != 0;
       return bad;
     };
-    for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-      set_kernel_isa(isa);
+    test::for_each_kernel_isa([&](const char* isa) {
+      INFO("isa " << isa);
       for (int threads : {1, 2}) {
         const auto ca = CodeMatrix::col_major(codes_a.data(), m, k);
         gemm_mixed_reference(f, ca, FloatMatrix::row_major(fb.data(), k, n), ref.data());
@@ -222,7 +224,7 @@ TEST_CASE("mixed-operand GEMM (codes x floats) equals its reference", "[gemm][mi
         gemm_mixed(FloatMatrix::col_major(fa.data(), m, k), f, cb, out.data(), threads);
         CHECK(same() == 0);
       }
-    }
+    });
     set_kernel_isa(KernelIsa::best);
   }
 }

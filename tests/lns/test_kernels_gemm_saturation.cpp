@@ -14,6 +14,8 @@
 #include "gemm_check.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 
+#include "isa_cases.hpp"
+
 using namespace lnslab::lns;
 using lnslab::lns::test::same_bits;
 using lnslab::lns::test::same_counts;
@@ -202,16 +204,15 @@ TEST_CASE("dot equals dot_reference for every datapath", "[gemm][dot]") {
         GemmCounts rc;
         const double ref = dot_reference(fa, a_even.data(), fa, b.data(), n, dp, fa, &rc);
         const GemmPlan plan(fa, fa, dp, fa);
-        for (KernelIsa isa : {KernelIsa::best, KernelIsa::avx2, KernelIsa::portable}) {
-          set_kernel_isa(isa);
-          INFO(spec << " n " << n << " center " << center << " isa " << static_cast<int>(isa));
+        test::for_each_kernel_isa([&](const char* isa) {
+          INFO(spec << " n " << n << " center " << center << " isa " << isa);
           GemmCounts c1, c2;
           CHECK(same_bits(dot(fa, a_even.data(), fa, b.data(), n, dp, fa, &c1), ref));
           CHECK(same_counts(c1, rc));
           CHECK(same_bits(plan.dot(a.data(), b.data(), n, &c2, 2, 1), ref));
           CHECK(same_counts(c2, rc));
           CHECK(same_bits(plan.dot(a_even.data(), b.data(), n), ref));
-        }
+        });
         set_kernel_isa(KernelIsa::best);
       }
     }

@@ -51,10 +51,25 @@ TEST_CASE("LnsMatmul equals encode + lns::gemm_reference + rescale, and accounts
   CHECK(backend.totals().energy_pj > 0.0);
   backend.gemm(nn::GemmRole::forward, x, false, w, true, y);
   backend.discard();  // e.g. an evaluation pass: not counted
-  const double energy = backend.totals().energy_pj;
   backend.close_step(36);
   CHECK(backend.totals().steps == 2);
-  CHECK(backend.totals().energy_pj < 2.5 * energy);  // the discarded GEMM was not added
+
+  // The same two steps without the discarded GEMM give exactly the same totals; had the GEMM
+  // been counted, its energy and cycles (both > 0) would be added to the second step.
+  nn::LnsMatmul twin(config, f, f, f);
+  twin.gemm(nn::GemmRole::forward, x, false, w, true, y);
+  twin.close_step(36);
+  twin.close_step(36);
+  CHECK(backend.totals().energy_pj == twin.totals().energy_pj);
+  CHECK(backend.totals().cycles == twin.totals().cycles);
+  // And a counted GEMM does change them (so the comparison above can fail).
+  nn::LnsMatmul counted(config, f, f, f);
+  counted.gemm(nn::GemmRole::forward, x, false, w, true, y);
+  counted.close_step(36);
+  counted.gemm(nn::GemmRole::forward, x, false, w, true, y);
+  counted.close_step(36);
+  CHECK(counted.totals().energy_pj > twin.totals().energy_pj);
+  CHECK(counted.totals().cycles > twin.totals().cycles);
 }
 
 TEST_CASE("lns-full trains on synthetic data and reports simulated cost per step",
@@ -74,4 +89,28 @@ TEST_CASE("lns-full trains on synthetic data and reports simulated cost per step
   CHECK(t.simulated()->steps == t.steps());
   CHECK(t.simulated()->energy_pj_per_step() > 0.0);
   CHECK(t.history().back().test_accuracy > 0.3);  // learns (chance is 0.1)
+}
+
+TEST_CASE("lns-full: evaluation passes are not part of the simulated training cost",
+          "[nn][lns-full]") {
+  // Two runs that differ only in the size of the test set: identical training, so identical
+  // simulated totals; counting the evaluation passes would give the larger test set more.
+  auto simulated = [](std::size_t test_size) {
+    nn::TrainConfig c;
+    c.optimizer = "lns-madam";
+    c.numerics = "lns-full";
+    c.accelerator = lns8_config;
+    c.epochs = 1;
+    c.batch = 32;
+    c.model.widths = {16};
+    const nn::Shape shape{1, 28, 28};
+    nn::Trainer t(c, nn::make_synthetic(96, shape, 10, 1, 2, 0.3),
+                  nn::make_synthetic(test_size, shape, 10, 1, 3, 0.3));
+    t.run();
+    return *t.simulated();
+  };
+  const nn::SimulatedSteps small = simulated(32), large = simulated(256);
+  CHECK(small.steps == large.steps);
+  CHECK(small.energy_pj == large.energy_pj);
+  CHECK(small.cycles == large.cycles);
 }

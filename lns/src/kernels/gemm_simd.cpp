@@ -23,6 +23,26 @@ void set_kernel_isa(KernelIsa isa) {
   isa_limit.store(static_cast<int>(isa));
 }
 
+bool cpu_has_avx2_kernels() {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  static const bool cpu = __builtin_cpu_supports("avx2") != 0;
+  return cpu;
+#else
+  return false;
+#endif
+}
+
+bool cpu_has_avx512_kernels() {
+#if LNSLAB_HAVE_AVX2_KERNELS
+  static const bool cpu =
+      __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
+      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512vbmi") != 0;
+  return cpu;
+#else
+  return false;
+#endif
+}
+
 bool kernel_avx2_active() {
   return kernels_detail::avx2_active();
 }
@@ -34,23 +54,13 @@ bool kernel_avx512_active() {
 namespace kernels_detail {
 
 bool avx2_active() {
-#if LNSLAB_HAVE_AVX2_KERNELS
-  static const bool cpu = __builtin_cpu_supports("avx2") != 0;
-  return cpu && isa_limit.load(std::memory_order_relaxed) != static_cast<int>(KernelIsa::portable);
-#else
-  return false;
-#endif
+  return cpu_has_avx2_kernels() &&
+         isa_limit.load(std::memory_order_relaxed) != static_cast<int>(KernelIsa::portable);
 }
 
 bool avx512_active() {
-#if LNSLAB_HAVE_AVX2_KERNELS
-  static const bool cpu =
-      __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
-      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512vbmi") != 0;
-  return cpu && isa_limit.load(std::memory_order_relaxed) == static_cast<int>(KernelIsa::best);
-#else
-  return false;
-#endif
+  return cpu_has_avx512_kernels() &&
+         isa_limit.load(std::memory_order_relaxed) == static_cast<int>(KernelIsa::best);
 }
 
 namespace {

@@ -89,6 +89,9 @@ void set_kernel_isa(KernelIsa isa);
 bool kernel_avx2_active();
 /// True when the AVX-512 kernels are in use (CPU support and KernelIsa::best).
 bool kernel_avx512_active();
+/// What the CPU offers, whatever set_kernel_isa chose (the detection the dispatch uses).
+bool cpu_has_avx2_kernels();
+bool cpu_has_avx512_kernels();
 
 // ---- mixed operands: LNS codes times floats (weight-only training) --------------------------
 
