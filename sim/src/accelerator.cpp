@@ -1,6 +1,8 @@
 // The Accelerator facade: functional GEMMs on the lns kernels plus timing and energy accounting.
 #include "lnslab/sim/accelerator.hpp"
 
+#include "lnslab/sim/mapping_search.hpp"
+
 #include <stdexcept>
 #include <utility>
 
@@ -36,13 +38,19 @@ LayerReport update_report(const Config& c, const UpdateOp& op) {
 }  // namespace
 
 LayerReport simulate_gemm(const Config& config, const GemmOp& op, const lns::GemmCounts* data) {
+  if (config.mapping.search) return search_mapping(config, op, data);
+  return simulate_gemm(config, op, Mapping{}, data);
+}
+
+LayerReport simulate_gemm(const Config& config, const GemmOp& op, const Mapping& mapping,
+                          const lns::GemmCounts* data) {
   LayerReport r;
   r.name = op.name;
   r.kind = std::string(to_string(op.pass));
   r.shape = op.shape;
   r.macs = static_cast<std::uint64_t>(op.shape.m) * static_cast<std::uint64_t>(op.shape.n) *
            static_cast<std::uint64_t>(op.shape.k);
-  r.timing = time_gemm(config, op.shape);
+  r.timing = time_gemm(config, op.shape, mapping);
   r.actions = gemm_actions(config, op.shape, r.timing, data);
   if (data) r.data = *data;
   price(r, config.energy);
