@@ -10,6 +10,9 @@
 // Folds: F_R = ceil(S_R / R), F_C = ceil(S_C / C). A fold using r rows and c cols takes
 // 2r + c + T - 2 cycles (fill/skew, stream, drain); summed over all folds:
 //   compute = 2 * S_R * F_C + S_C * F_R + F_R * F_C * (T - 2).
+// This equals a cycle-stepped array's counts (tests/sim/systolic_reference.cpp). With
+// `[array] timing = "scalesim"` every fold costs the full array as in SCALE-Sim v2 (os
+// R + C + T - 2, ws/is 2R + C + T - 2) and a GEMM reports one cycle less (the last cycle's index).
 #include <array>
 #include <cstdint>
 #include <string>
