@@ -12,12 +12,13 @@ namespace lnslab::sim {
 std::vector<Mapping> mapping_space(const Config& config, const GemmShape& g) {
   const FoldPlan p = map_gemm(config.array.dataflow, g, config.array.rows, config.array.cols);
   std::vector<Mapping> space{fixed_mapping(config.array.dataflow, p)};
-  auto add = [&](Blocked blocked, std::int64_t block) {
+  auto add = [&](Blocked blocked, std::int64_t block, std::int64_t t_block = 0) {
     if (block < 1) return;
+    if (t_block >= p.t) t_block = 0;  // a T-block of all of T is the single T-block
     const bool seen = std::any_of(space.begin(), space.end(), [&](const Mapping& m) {
-      return m.blocked == blocked && m.block == block;
+      return m.blocked == blocked && m.block == block && m.t_block == t_block;
     });
-    if (!seen) space.push_back({blocked, block, false});
+    if (!seen) space.push_back({blocked, block, t_block, false});
   };
   std::vector<Blocked> loops{Blocked::cols};
   if (config.array.dataflow == Dataflow::os) loops.push_back(Blocked::rows);
@@ -26,6 +27,12 @@ std::vector<Mapping> mapping_space(const Config& config, const GemmShape& g) {
     for (std::int64_t b = 1; b < folds; b *= 2) add(blocked, b);
     add(blocked, folds);
     add(blocked, largest_resident_block(config, p, blocked));
+  }
+  if (config.array.dataflow != Dataflow::os) {
+    // each block size again with the longest T-block whose partial sums stay
+    const std::size_t n = space.size();
+    for (std::size_t i = 0; i < n; ++i)
+      add(Blocked::cols, space[i].block, largest_resident_t_block(config, p, space[i].block));
   }
   return space;
 }

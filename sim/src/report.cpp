@@ -266,6 +266,7 @@ nlohmann::json layer_json(const LayerReport& l, const EnergyTable* table) {
     j["mapping"] = {{"text", describe(t.mapping, t.plan.dataflow)},
                     {"blocked", t.mapping.blocked == Blocked::cols ? "cols" : "rows"},
                     {"block_folds", t.mapping.block},
+                    {"t_block", t.mapping.t_block},
                     {"searched", t.mapping.searched}};
   j["utilisation"] = {{"mapping", t.mapping_utilisation},
                       {"compute", t.compute_utilisation},

@@ -53,7 +53,8 @@ std::string describe(const Mapping& m, Dataflow dataflow) {
   const char* rows = dataflow == Dataflow::os ? "M" : "K";
   const char* cols = dataflow == Dataflow::is ? "M" : "N";
   const bool by_cols = m.blocked == Blocked::cols;
-  return fmt::format("{}{}>{}", by_cols ? cols : rows, m.block, by_cols ? rows : cols);
+  return fmt::format("{}{}{}>{}", m.t_block ? fmt::format("T{}>", m.t_block) : "",
+                     by_cols ? cols : rows, m.block, by_cols ? rows : cols);
 }
 
 FoldPlan map_gemm(Dataflow dataflow, const GemmShape& g, int rows, int cols) {
@@ -108,28 +109,43 @@ u64 fold_compute_cycles(const FoldPlan& p, int rows, int cols, Dataflow dataflow
   throw std::logic_error("fold_compute_cycles: unknown timing mode");
 }
 
-bool block_resident(const Config& cfg, const FoldPlan& p, Blocked blocked, i64 block) {
+bool block_resident(const Config& cfg, const FoldPlan& p, Blocked blocked, i64 block, i64 t_block) {
   const double K = double(cfg.array.dataflow == Dataflow::os ? p.t : p.s_r);
   const WordBits& w = cfg.words;
   const i64 R = cfg.array.rows, C = cfg.array.cols;
   if (cfg.array.dataflow != Dataflow::os)  // partial sums, buffered at the array's width C
-    return double(u(p.t) * u(block * C) * u(w.psum)) <= half_sram_bits(cfg.memory.output_kib);
+    return double(u(t_block == 0 ? p.t : t_block) * u(block * C) * u(w.psum)) <=
+           half_sram_bits(cfg.memory.output_kib);
   if (blocked == Blocked::cols)  // B's K x (block columns)
     return K * double(std::min(block * C, p.s_c)) * w.weight <=
            half_sram_bits(cfg.memory.weight_kib);
   return double(std::min(block * R, p.s_r)) * K * w.input <= half_sram_bits(cfg.memory.input_kib);
 }
 
-i64 largest_resident_block(const Config& cfg, const FoldPlan& p, Blocked blocked) {
-  i64 lo = 0, hi = blocked == Blocked::cols ? p.folds_c : p.folds_r;  // residency is monotone
+namespace {
+// Largest v in [0, hi] with fits(v), for a monotone (true then false) fits; fits(0) is true.
+template <typename F>
+i64 largest_fitting(i64 hi, const F& fits) {
+  i64 lo = 0;
   while (lo < hi) {
     const i64 mid = lo + (hi - lo + 1) / 2;
-    if (block_resident(cfg, p, blocked, mid))
+    if (fits(mid))
       lo = mid;
     else
       hi = mid - 1;
   }
   return lo;
+}
+}  // namespace
+
+i64 largest_resident_block(const Config& cfg, const FoldPlan& p, Blocked blocked) {
+  return largest_fitting(blocked == Blocked::cols ? p.folds_c : p.folds_r,
+                         [&](i64 b) { return b == 0 || block_resident(cfg, p, blocked, b, 0); });
+}
+
+i64 largest_resident_t_block(const Config& cfg, const FoldPlan& p, i64 block) {
+  return largest_fitting(
+      p.t, [&](i64 t) { return t == 0 || block_resident(cfg, p, Blocked::cols, block, t); });
 }
 
 Mapping fixed_mapping(Dataflow dataflow, const FoldPlan& p) {
@@ -155,8 +171,9 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
   res.mapping = mapping.block == 0 ? fixed_mapping(cfg.array.dataflow, pl) : mapping;
   const Mapping& mp = res.mapping;
   const i64 f_blocked = mp.blocked == Blocked::cols ? FC : FR;
-  if (mp.block < 1 || mp.block > f_blocked ||
-      (cfg.array.dataflow != Dataflow::os && mp.blocked != Blocked::cols))
+  const bool os = cfg.array.dataflow == Dataflow::os;
+  if (mp.block < 1 || mp.block > f_blocked || (!os && mp.blocked != Blocked::cols) ||
+      mp.t_block < 0 || mp.t_block > T || (os && mp.t_block != 0))
     throw ConfigError(fmt::format("{}: mapping {} does not apply to GEMM {}x{}x{} ({} dataflow)",
                                   cfg.origin, describe(mp, cfg.array.dataflow), g.m, g.n, g.k,
                                   to_string(cfg.array.dataflow)));
@@ -169,8 +186,8 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
   // SCALE-Sim reports the index of a layer's last cycle: one less than the count.
   i64 first_tile_offset = cfg.array.timing == TimingMode::scalesim ? -1 : 0;
 
-  auto emit_chunks = [&](i64 n_t, i64 t_chunk, i64 r, i64 c, auto&& io) {
-    const i64 t_last = T - (n_t - 1) * t_chunk;
+  auto emit_chunks = [&](i64 n_t, i64 t_chunk, i64 t_len, i64 r, i64 c, auto&& io) {
+    const i64 t_last = t_len - (n_t - 1) * t_chunk;
     const i64 fill = fold_fill_cycles(cfg.array.timing, cfg.array.dataflow, r, c, cfg.array.rows,
                                       cfg.array.cols);
     sequence(p, n_t, [&](bool first, bool last) {
@@ -196,7 +213,7 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
     // the block's folds if it is one chunk; the blocked operand's block (B's K x block*C) stays
     // for the other loop if it fits half its SRAM.
     const bool other_resident = n_t == 1;
-    const bool blk_resident = block_resident(cfg, pl, mp.blocked, b);
+    const bool blk_resident = block_resident(cfg, pl, mp.blocked, b, 0);
     sequence(p, n_blocks, [&](bool, bool blast) {
       sequence(p, f_other, [&](bool ofirst, bool olast) {
         sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
@@ -207,7 +224,7 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
           const bool fetch_blk = !blk_resident || ofirst;
           const bool fetch_a = cols_blocked ? fetch_other : fetch_blk;
           const bool fetch_b = cols_blocked ? fetch_blk : fetch_other;
-          emit_chunks(n_t, t_chunk, r, c, [&](bool, bool klast, i64 t, Bits& rd, Bits& wr) {
+          emit_chunks(n_t, t_chunk, T, r, c, [&](bool, bool klast, i64 t, Bits& rd, Bits& wr) {
             rd[operand::input] = fetch_a ? u(r * t * w.input) : 0;
             rd[operand::weight] = fetch_b ? u(t * c * w.weight) : 0;
             wr[operand::output] = klast ? u(r * c * w.output) : 0;
@@ -223,45 +240,54 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
     res.pe_register_bits[operand::output] = MNK * u(cfg.pe.acc_bits);
   } else {
     // ws: B stationary, A streamed (T = M); is: A stationary, B streamed (T = N).
-    // Loop order: blocks of column folds outer, row folds (K), the block's column folds, so
-    // partial sums of a block accumulate across K folds; T-chunks innermost. Fixed mapping:
-    // blocks of one column fold.
+    // Loop order: T-blocks outer, blocks of column folds, row folds (K), the block's column
+    // folds, so partial sums of a block accumulate across K folds; T-chunks innermost. Every
+    // T-block runs all folds again (their fill, and the stationary words from DRAM unless all
+    // of them fit half their SRAM). Fixed mapping: one T-block, blocks of one column fold.
     const bool ws = cfg.array.dataflow == Dataflow::ws;
     const int s_op = ws ? operand::weight : operand::input;
     const int x_op = ws ? operand::input : operand::weight;
     const u64 s_bits = u(ws ? w.weight : w.input), x_bits = u(ws ? w.input : w.weight);
-    const double half_x = ws ? half_in : half_w;
+    const double half_x = ws ? half_in : half_w, half_s = ws ? half_w : half_in;
+    const i64 tb = mp.t_block == 0 ? T : mp.t_block;
+    const i64 n_tb = ceil_div(T, tb), tb_last = T - (n_tb - 1) * tb;
     const i64 t_chunk =
-        chunk_size(half_x, double(R) * x_bits, half_out, double(C) * w.psum, T, cfg.origin);
+        chunk_size(half_x, double(R) * x_bits, half_out, double(C) * w.psum, tb, cfg.origin);
     res.t_chunk = t_chunk;
-    const i64 n_t = ceil_div(T, t_chunk);
     const i64 b = mp.block, n_blocks = ceil_div(FC, b), b_last = FC - (n_blocks - 1) * b;
-    const bool x_resident = double(u(T) * K * x_bits) <= half_x;
-    const bool x_block_resident = n_t == 1;  // a K fold's T x r block stays for the block
-    const bool psum_resident = block_resident(cfg, pl, mp.blocked, b);
-    sequence(p, n_blocks, [&](bool bfirst, bool blast) {
-      sequence(p, FR, [&](bool ifirst, bool ilast) {
-        const i64 r = ilast ? r_last : R;
-        sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
-          const i64 c = blast && jlast ? c_last : C;
-          const bool fetch_x = x_resident ? bfirst && jfirst : !x_block_resident || jfirst;
-          emit_chunks(n_t, t_chunk, r, c, [&](bool kfirst, bool, i64 t, Bits& rd, Bits& wr) {
-            rd[s_op] = kfirst ? u(r * c) * s_bits : 0;
-            rd[x_op] = fetch_x ? u(t * r) * x_bits : 0;
-            rd[operand::output] = (!psum_resident && !ifirst) ? u(t * c * w.psum) : 0;
-            wr[operand::output] =
-                ilast ? u(t * c * w.output) : (!psum_resident ? u(t * c * w.psum) : 0);
+    const bool s_resident = double(K * u(pl.s_c) * s_bits) <= half_s;
+    sequence(p, n_tb, [&](bool tfirst, bool tlast) {
+      const i64 t_len = tlast ? tb_last : tb;
+      const i64 n_t = ceil_div(t_len, t_chunk);
+      const bool x_resident = double(u(t_len) * K * x_bits) <= half_x;
+      const bool x_block_resident = n_t == 1;  // a K fold's t_len x r block stays for the block
+      const bool psum_resident = block_resident(cfg, pl, mp.blocked, b, t_len);
+      const bool fetch_s = tfirst || !s_resident;
+      sequence(p, n_blocks, [&](bool bfirst, bool blast) {
+        sequence(p, FR, [&](bool ifirst, bool ilast) {
+          const i64 r = ilast ? r_last : R;
+          sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
+            const i64 c = blast && jlast ? c_last : C;
+            const bool fetch_x = x_resident ? bfirst && jfirst : !x_block_resident || jfirst;
+            emit_chunks(
+                n_t, t_chunk, t_len, r, c, [&](bool kfirst, bool, i64 t, Bits& rd, Bits& wr) {
+                  rd[s_op] = kfirst && fetch_s ? u(r * c) * s_bits : 0;
+                  rd[x_op] = fetch_x ? u(t * r) * x_bits : 0;
+                  rd[operand::output] = (!psum_resident && !ifirst) ? u(t * c * w.psum) : 0;
+                  wr[operand::output] =
+                      ilast ? u(t * c * w.output) : (!psum_resident ? u(t * c * w.psum) : 0);
+                });
           });
         });
       });
     });
-    const u64 S_rows = K, S_cols = u(pl.s_c);  // stationary matrix K x S_C
-    res.sram_read_bits[s_op] = S_rows * S_cols * s_bits;
+    const u64 S_rows = K, S_cols = u(pl.s_c);                       // stationary matrix K x S_C
+    res.sram_read_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);  // into the PEs per T-block
     res.sram_read_bits[x_op] = u(T) * K * u(FC) * x_bits;
     res.psum_merges = M * N * u(FR - 1);
     res.sram_write_bits[operand::output] = M * N * (u(FR - 1) * u(w.psum) + u(w.output));
     res.sram_read_bits[operand::output] = res.psum_merges * u(w.psum);
-    res.pe_register_bits[s_op] = S_rows * S_cols * s_bits;
+    res.pe_register_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);
     res.pe_register_bits[x_op] = MNK * x_bits;
     res.pe_register_bits[operand::output] = MNK * u(w.psum);
   }

@@ -81,6 +81,27 @@ TEST_CASE("ws blocked mappings: streamed reuse against partial-sum spills, by ha
   CHECK(n2.dram_write_bits[operand::output] == 3u * 320u * kWord);
   CHECK(n2.dram_read_bits[operand::weight] == 12u * 16u * kWord);  // stationary B once
   CHECK(n2.compute_cycles == fixed.compute_cycles);
+  // T8>N4>K: T-blocks of 8 (8, 8, 4) outermost, all four column folds in one block: the block's
+  // 8 x 16 partial sums (128 words) stay, and a T-block's 8 x 12 of A (96 words) stays for all
+  // column folds (A read once); all of B (192 words) does not fit, so every T-block fetches the
+  // stationary blocks again; every fold runs once per T-block, paying its fill
+  // 2r + c - 2 = 10 each time: 12 folds x (3 x 10 + 20) = 600 cycles against 12 x 30 = 360.
+  const TimingResult tb = time_gemm(cfg, g, {Blocked::cols, 4, 8});
+  CHECK(describe(tb.mapping, Dataflow::ws) == "T8>N4>K");
+  CHECK(tb.dram_read_bits[operand::input] == 240u * kWord);
+  CHECK(tb.dram_read_bits[operand::weight] == 3u * 192u * kWord);
+  CHECK(tb.dram_read_bits[operand::output] == 0);
+  CHECK(tb.dram_write_bits[operand::output] == 320u * kWord);
+  CHECK(tb.sram_read_bits[operand::weight] == 3u * 192u * kWord);  // into the PEs per T-block
+  CHECK(fixed.compute_cycles == 360);
+  CHECK(tb.compute_cycles == 600);
+  CHECK(largest_resident_t_block(cfg, tb.plan, 4) == 8);  // 8 x 16 x 32 bits = half of 1 KiB
+  bool listed = false;
+  for (const Mapping& m : mapping_space(cfg, g))
+    listed = listed || (m.block == 4 && m.t_block == 8);
+  CHECK(listed);
+  CHECK_THROWS_AS(time_gemm(cfg, g, {Blocked::cols, 1, 21}), ConfigError);  // T = 20
+  CHECK_THROWS_AS(time_gemm(make_config(Knobs{}), g, {Blocked::cols, 1, 4}), ConfigError);  // os
   CHECK_THROWS_AS(time_gemm(cfg, g, {Blocked::rows, 1}), ConfigError);  // ws blocks columns only
   CHECK_THROWS_AS(time_gemm(cfg, g, {Blocked::cols, 5}), ConfigError);  // only 4 column folds
 }

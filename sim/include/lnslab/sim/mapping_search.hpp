@@ -15,7 +15,8 @@ namespace lnslab::sim {
 
 /// The space searched for one GEMM, fixed mapping first: for each fold loop that may be
 /// blocked (os: columns and rows; ws/is: columns), blocks of 1, 2, 4, ... folds below the loop's
-/// fold count F, of F, and of the most folds whose block is resident.
+/// fold count F, of F, and of the most folds whose block is resident; ws/is: each of these
+/// again with the longest T-block whose partial sums stay (if shorter than T).
 std::vector<Mapping> mapping_space(const Config& config, const GemmShape& g);
 
 /// Objective of a priced report: energy_pj, total_cycles, or energy_pj * total_cycles.

@@ -47,30 +47,36 @@ std::uint64_t fold_compute_cycles(const FoldPlan& p, int rows, int cols, Dataflo
 /// folds of the other fold loop, then the block's folds, then T-chunks. A block's operand stays
 /// in its SRAM across the other loop if it fits half of it. `block` = 0 asks for the fixed
 /// mapping: os one block of all column folds (row folds outer), ws/is blocks of one column fold
-/// (K folds inner). ws/is block column folds only.
+/// (K folds inner). ws/is block column folds only, and may also split T into blocks of
+/// `t_block` elements (outermost; every T-block runs all folds again, so compute cycles grow by
+/// their fill; 0 = one T-block, the fixed mapping's).
 enum class Blocked { cols, rows };
 struct Mapping {
   Blocked blocked = Blocked::cols;
   std::int64_t block = 0;
+  std::int64_t t_block = 0;
   bool searched = false;  ///< chosen by the search (reports only)
 };
 /// The fixed mapping of a dataflow, with its block filled in.
 Mapping fixed_mapping(Dataflow dataflow, const FoldPlan& p);
 /// Whether the operand kept per block fits half its SRAM (double buffering) for `block` folds:
 /// os B's K x block*C (columns blocked) or A's block*R x K (rows blocked); ws/is the block's
-/// partial sums, T x block*C (buffered at the array's width).
-bool block_resident(const Config& config, const FoldPlan& p, Blocked blocked, std::int64_t block);
-/// The most folds whose block is resident (0 if not even one fold's).
+/// partial sums, t_block x block*C (buffered at the array's width; t_block 0: all of T).
+bool block_resident(const Config& config, const FoldPlan& p, Blocked blocked, std::int64_t block,
+                    std::int64_t t_block);
+/// The most folds whose block is resident with one T-block (0 if not even one fold's).
 std::int64_t largest_resident_block(const Config& config, const FoldPlan& p, Blocked blocked);
+/// ws/is: the longest T-block whose partial sums stay for blocks of `block` column folds.
+std::int64_t largest_resident_t_block(const Config& config, const FoldPlan& p, std::int64_t block);
 /// "N4>M": blocks of 4 column (N) folds, row (M) folds in between (letters: GEMM dimensions
-/// on the array's columns and rows for the dataflow).
+/// on the array's columns and rows for the dataflow); "T512>N1>K": T-blocks of 512 outermost.
 std::string describe(const Mapping& m, Dataflow dataflow);
 
 struct TimingResult {
   FoldPlan plan;
   Mapping mapping;                   ///< the one used, block filled in
   std::int64_t t_chunk = 0;          ///< T elements per double-buffered tile
-  std::uint64_t compute_cycles = 0;  ///< closed form (equals the pipeline's sum of tiles)
+  std::uint64_t compute_cycles = 0;  ///< sum of tiles (the closed form with one T-block)
   std::uint64_t stall_cycles = 0;
   std::uint64_t prologue_cycles = 0;
   std::uint64_t epilogue_cycles = 0;
