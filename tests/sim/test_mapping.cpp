@@ -133,6 +133,28 @@ TEST_CASE("the search keeps the fixed mapping unless another is strictly better"
   CHECK(simulate_gemm(by_cycles, op).timing.total_cycles <= fixed.timing.total_cycles);
 }
 
+TEST_CASE("the objective decides: energy takes T-blocks against partial-sum spills, cycles not") {
+  // ws, 1 KiB SRAMs, an ideal channel (no stalls): M = T = 400 partial sums per column do not
+  // fit (400 x 4 x 32 bits > 4096), so the fixed mapping spills them between the 3 K folds.
+  // T-blocks of 32 keep them but pay every fold's fill 13 times: less energy, more cycles.
+  Knobs k;
+  k.dataflow = "ws";
+  k.sram_kib = 1;
+  k.bandwidth = 1e6;
+  k.latency = 0;
+  const std::string table = "[mapping]\nsearch = true\nobjective = ";
+  const GemmOp op{"g", {400, 4, 12}, Pass::forward};
+  const LayerReport by_energy = simulate_gemm(with_mapping_table(k, table + "\"energy\"\n"), op);
+  const LayerReport by_cycles = simulate_gemm(with_mapping_table(k, table + "\"cycles\"\n"), op);
+  const LayerReport fixed = simulate_gemm(make_config(k), op);
+  CHECK(by_energy.timing.mapping.t_block > 0);
+  CHECK(by_energy.timing.dram_read_bits[operand::output] == 0);
+  CHECK(by_energy.energy_pj < fixed.energy_pj);
+  CHECK(by_cycles.timing.mapping.t_block == 0);
+  CHECK(by_cycles.timing.total_cycles == fixed.timing.total_cycles);
+  CHECK(by_cycles.timing.total_cycles < by_energy.timing.total_cycles);
+}
+
 TEST_CASE("the searched space: fixed first, powers of two, every fold, the largest resident") {
   Knobs k;
   k.sram_kib = 1;
