@@ -1,4 +1,5 @@
 // lnslab sim CONFIG.toml [--topology FILE.csv | --gemm M,N,K ...] [--batch N] [--train]
+//           [--mapping fixed|search] [--objective energy|cycles|edp]
 //           [--json FILE] [--csv FILE] [--compare CONFIG2.toml ...]
 // Cycles, traffic and energy of a workload on one or several accelerator configs.
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "lnslab/sim/config.hpp"
 #include "lnslab/sim/errors.hpp"
 #include "lnslab/sim/report.hpp"
+#include "lnslab/sim/timing.hpp"
 #include "lnslab/sim/workload.hpp"
 
 namespace lnslab::cli {
@@ -28,38 +30,64 @@ struct SimOptions {
   int batch = 1;
   bool train = false;
   bool totals_only = false;
+  std::string mapping;    // "", fixed, search: overrides every config's [mapping] search
+  std::string objective;  // "", energy, cycles, edp: overrides [mapping] objective
   std::string json_path;
   std::string csv_path;
 };
 
+// --mapping / --objective over the configs' [mapping] tables.
+void apply_mapping_options(const SimOptions& o, std::vector<sim::Config>& configs) {
+  for (auto& c : configs) {
+    if (o.mapping == "search") c.mapping.search = true;
+    if (o.mapping == "fixed") c.mapping.search = false;
+    if (!o.objective.empty()) {
+      if (!c.mapping.search)
+        throw InputError("lnslab sim: --objective " + o.objective +
+                         " applies only to the "
+                         "mapping search (--mapping search or [mapping] search = true in " +
+                         c.origin + ")");
+      sim::parse_objective(o.objective, c.mapping.objective);  // checked by CLI11
+    }
+  }
+}
+
+// A topology's conv output sizes follow the config's timing mode (SCALE-Sim's rounding in
+// scalesim mode), so each config gets its own copy of the workload.
+sim::Workload load_workload(const SimOptions& o, const sim::Config& c) {
+  sim::Workload w;
+  if (!o.topology.empty()) {
+    w = sim::load_topology(o.topology, o.batch, sim::conv_output(c.array.timing));
+  } else {
+    for (std::size_t i = 0; i < o.gemms.size(); ++i) {
+      sim::GemmOp op;
+      op.name = fmt::format("gemm{}", i);
+      op.shape = sim::parse_gemm_shape(o.gemms[i], "--gemm");
+      w.gemms.push_back(op);
+    }
+  }
+  return o.train ? sim::training_step(w) : w;
+}
+
 void run_sim(const SimOptions& o) {
   std::vector<sim::Config> configs;
-  sim::Workload workload;
-  std::string workload_name;
+  std::vector<sim::Workload> workloads;
+  const std::string workload_name = o.topology.empty() ? "--gemm" : o.topology;
   try {
     configs.push_back(sim::load_config(o.config));
     for (const auto& c : o.compare) configs.push_back(sim::load_config(c));
-    if (!o.topology.empty()) {
-      workload = sim::load_topology(o.topology, o.batch);
-      workload_name = o.topology;
-    } else {
-      for (std::size_t i = 0; i < o.gemms.size(); ++i) {
-        sim::GemmOp op;
-        op.name = fmt::format("gemm{}", i);
-        op.shape = sim::parse_gemm_shape(o.gemms[i], "--gemm");
-        workload.gemms.push_back(op);
-      }
-      workload_name = "--gemm";
-    }
+    apply_mapping_options(o, configs);
+    for (const auto& c : configs) workloads.push_back(load_workload(o, c));
   } catch (const sim::ConfigError& e) {
     throw InputError(e.what());
   }
-  if (o.train) workload = sim::training_step(workload);
+  const sim::Workload& workload = workloads.front();
 
   std::vector<sim::RunReport> runs;
   const auto start = std::chrono::steady_clock::now();
   try {
-    for (const auto& c : configs) runs.push_back(sim::simulate(c, workload));
+    for (std::size_t i = 0; i < configs.size(); ++i)
+      runs.push_back(sim::simulate(configs[i], workloads[i]));
   } catch (const sim::ConfigError& e) {
     throw InputError(e.what());
   }
@@ -86,7 +114,14 @@ void run_sim(const SimOptions& o) {
                      {"updates", workload.updates.size()}};
     j["simulation_ms"] = ms;
     j["runs"] = nlohmann::json::array();
-    for (const auto& r : runs) j["runs"].push_back(sim::to_json(r));
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      nlohmann::json r = sim::to_json(runs[i]);
+      r["timing_mode"] = std::string(sim::to_string(configs[i].array.timing));
+      r["mapping"] = {{"search", configs[i].mapping.search}};
+      if (configs[i].mapping.search)
+        r["mapping"]["objective"] = std::string(sim::to_string(configs[i].mapping.objective));
+      j["runs"].push_back(std::move(r));
+    }
     write_file_atomically(o.json_path, j.dump(2) + "\n");
   }
   if (!o.csv_path.empty()) write_file_atomically(o.csv_path, sim::to_csv(runs));
@@ -116,6 +151,14 @@ void register_sim(CLI::App& app) {
   sub->add_option("--compare", o->compare,
                   "More configs to run on the same workload, shown side by side with ratios");
   sub->add_flag("--totals-only", o->totals_only, "Print totals without per-layer rows");
+  sub->add_option("--mapping", o->mapping,
+                  "fixed: each dataflow's fixed loop order; search: per layer the mapping of "
+                  "the searched space with the lowest --objective (overrides [mapping] search)")
+      ->check(CLI::IsMember({"fixed", "search"}));
+  sub->add_option("--objective", o->objective,
+                  "What the mapping search minimises: energy, cycles or edp (energy x cycles); "
+                  "overrides [mapping] objective; only with the search")
+      ->check(CLI::IsMember({"energy", "cycles", "edp"}));
   sub->add_option("--json", o->json_path, "Also write the reports as JSON to this file");
   sub->add_option("--csv", o->csv_path, "Also write one CSV row per layer and config");
   sub->callback([o] {

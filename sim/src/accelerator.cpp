@@ -1,6 +1,8 @@
 // The Accelerator facade: functional GEMMs on the lns kernels plus timing and energy accounting.
 #include "lnslab/sim/accelerator.hpp"
 
+#include "lnslab/sim/mapping_search.hpp"
+
 #include <stdexcept>
 #include <utility>
 
@@ -36,6 +38,12 @@ LayerReport update_report(const Config& c, const UpdateOp& op) {
 }  // namespace
 
 LayerReport simulate_gemm(const Config& config, const GemmOp& op, const lns::GemmCounts* data) {
+  if (config.mapping.search) return search_mapping(config, op, data);
+  return simulate_gemm(config, op, Mapping{}, data);
+}
+
+LayerReport simulate_gemm(const Config& config, const GemmOp& op, const Mapping& mapping,
+                          const lns::GemmCounts* data) {
   if (config.pe.weight_storage && config.pe.type != PeType::lns &&
       op.pass == Pass::backward_weight) {
     // dW = X^T dY has no weight operand: on a float PE with LNS weight storage its B operand is a
@@ -43,7 +51,7 @@ LayerReport simulate_gemm(const Config& config, const GemmOp& op, const lns::Gem
     Config c = config;
     c.pe.weight_storage.reset();
     c.words.weight = c.words.input;
-    return simulate_gemm(c, op, data);
+    return simulate_gemm(c, op, mapping, data);
   }
   LayerReport r;
   r.name = op.name;
@@ -51,7 +59,7 @@ LayerReport simulate_gemm(const Config& config, const GemmOp& op, const lns::Gem
   r.shape = op.shape;
   r.macs = static_cast<std::uint64_t>(op.shape.m) * static_cast<std::uint64_t>(op.shape.n) *
            static_cast<std::uint64_t>(op.shape.k);
-  r.timing = time_gemm(config, op.shape);
+  r.timing = time_gemm(config, op.shape, mapping);
   r.actions = gemm_actions(config, op.shape, r.timing, data);
   if (data) r.data = *data;
   price(r, config.energy);

@@ -108,6 +108,37 @@ std::string_view to_string(Dataflow d) {
   return "?";
 }
 
+std::string_view to_string(TimingMode m) {
+  switch (m) {
+    case TimingMode::standard:
+      return "default";
+    case TimingMode::scalesim:
+      return "scalesim";
+  }
+  return "?";
+}
+
+std::string_view to_string(Objective o) {
+  switch (o) {
+    case Objective::energy:
+      return "energy";
+    case Objective::cycles:
+      return "cycles";
+    case Objective::edp:
+      return "edp";
+  }
+  return "?";
+}
+
+bool parse_objective(std::string_view text, Objective& out) {
+  for (Objective o : {Objective::energy, Objective::cycles, Objective::edp})
+    if (text == to_string(o)) {
+      out = o;
+      return true;
+    }
+  return false;
+}
+
 std::string_view to_string(PeType t) {
   switch (t) {
     case PeType::lns:
@@ -187,8 +218,8 @@ Config parse_config(std::string_view text, const std::string& origin,
   c.origin = origin;
   c.name = top.string("name");
   top.optional_string("description");
-  top.reject_unknown(
-      {"name", "description", "array", "sram", "dram", "pe", "words", "update", "energy"});
+  top.reject_unknown({"name", "description", "array", "sram", "dram", "pe", "words", "update",
+                      "energy", "mapping"});
   auto section = [&](const char* key) {
     const toml::table* t = top.table(key);
     if (!t) top.fail(key, std::string("missing section [") + key + "]");
@@ -208,7 +239,16 @@ Config parse_config(std::string_view text, const std::string& origin,
   else
     array.fail("dataflow", "expected os, ws or is; got '" + df + "'");
   c.array.clock_mhz = array.number("clock_mhz", 0, 1e6, true);
-  array.reject_unknown({"rows", "cols", "dataflow", "clock_mhz"});
+  if (array.has("timing")) {
+    const std::string tm = array.string("timing");
+    if (tm == "default")
+      c.array.timing = TimingMode::standard;
+    else if (tm == "scalesim")
+      c.array.timing = TimingMode::scalesim;
+    else
+      array.fail("timing", "expected default or scalesim; got '" + tm + "'");
+  }
+  array.reject_unknown({"rows", "cols", "dataflow", "clock_mhz", "timing"});
 
   const auto sram = section("sram");
   c.memory.input_kib = sram.number("input_kib", 0, 1e9, true);
@@ -289,6 +329,19 @@ Config parse_config(std::string_view text, const std::string& origin,
     f.reject_unknown({"optimizer", "lanes"});
   }
 
+  if (const toml::table* m = top.table("mapping")) {
+    detail::Fields f(*m, origin, "mapping.");
+    c.mapping.search = f.optional_boolean("search", false);
+    if (f.has("objective")) {
+      if (!c.mapping.search)
+        f.fail("objective", "applies only with search = true (the fixed mapping has no objective)");
+      const std::string o = f.string("objective");
+      if (!parse_objective(o, c.mapping.objective))
+        f.fail("objective", "expected energy, cycles or edp; got '" + o + "'");
+    }
+    f.reject_unknown({"search", "objective"});
+  }
+
   const auto energy = section("energy");
   std::filesystem::path table = energy.string("table");
   if (table.is_relative()) table = base_dir / table;
@@ -319,7 +372,8 @@ std::string to_toml(const Config& c) {
       {"array", toml::table{{"rows", c.array.rows},
                             {"cols", c.array.cols},
                             {"dataflow", std::string(to_string(c.array.dataflow))},
-                            {"clock_mhz", c.array.clock_mhz}}},
+                            {"clock_mhz", c.array.clock_mhz},
+                            {"timing", std::string(to_string(c.array.timing))}}},
       {"sram", toml::table{{"input_kib", c.memory.input_kib},
                            {"weight_kib", c.memory.weight_kib},
                            {"output_kib", c.memory.output_kib}}},
@@ -336,8 +390,12 @@ std::string to_toml(const Config& c) {
       {"energy",
        toml::table{
            {"table", std::filesystem::absolute(c.energy.origin()).lexically_normal().string()}}}};
+  toml::table mapping{{"search", c.mapping.search}};
+  if (c.mapping.search) mapping.insert("objective", std::string(to_string(c.mapping.objective)));
+  toml::table full = root;
+  full.insert("mapping", mapping);
   std::ostringstream out;
-  out << root << "\n";
+  out << full << "\n";
   return out.str();
 }
 

@@ -108,15 +108,21 @@ void accumulate(RunReport& run, const LayerReport& layer, int array_pes, bool ke
 std::string format_table(const RunReport& r) {
   std::string s = fmt::format("config {}  (energy table {}, clock {:g} MHz)\n", r.config_name,
                               r.energy_table, r.clock_mhz);
+  // the mapping column appears when the search chose the mappings (docs/simulator.md)
+  const bool searched = std::any_of(r.layers.begin(), r.layers.end(),
+                                    [](const LayerReport& l) { return l.timing.mapping.searched; });
   if (!r.layers.empty())
-    s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7} {:>7} {:>10} {:>12}\n", "layer",
-                     "pass", "MxNxK", "cycles", "stall", "map%", "util%", "DRAM MB", "energy");
+    s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7} {:>7} {:>10} {:>12}{}\n", "layer",
+                     "pass", "MxNxK", "cycles", "stall", "map%", "util%", "DRAM MB", "energy",
+                     searched ? "  mapping" : "");
   for (const auto& l : r.layers) {
     const auto& t = l.timing;
-    s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7.1f} {:>7.1f} {:>10.3f} {:>12}\n",
+    const bool gemm = l.kind != "update";
+    s += fmt::format("{:<24} {:<15} {:>20} {:>12} {:>11} {:>7.1f} {:>7.1f} {:>10.3f} {:>12}{}\n",
                      l.name.substr(0, 24), l.kind, shape_text(l), t.total_cycles, t.stall_cycles,
                      100 * t.mapping_utilisation, 100 * t.utilisation,
-                     mb(sum(t.dram_read_bits) + sum(t.dram_write_bits)), energy_text(l.energy_pj));
+                     mb(sum(t.dram_read_bits) + sum(t.dram_write_bits)), energy_text(l.energy_pj),
+                     searched && gemm ? "  " + describe(t.mapping, t.plan.dataflow) : "");
   }
   const auto& t = r.total.timing;
   s += "\ntotals\n";
@@ -256,6 +262,12 @@ nlohmann::json layer_json(const LayerReport& l, const EnergyTable* table) {
                 {"t", t.plan.t},
                 {"t_chunk", t.t_chunk},
                 {"tiles", t.tiles}};
+  if (l.kind != "update")
+    j["mapping"] = {{"text", describe(t.mapping, t.plan.dataflow)},
+                    {"blocked", t.mapping.blocked == Blocked::cols ? "cols" : "rows"},
+                    {"block_folds", t.mapping.block},
+                    {"t_block", t.mapping.t_block},
+                    {"searched", t.mapping.searched}};
   j["utilisation"] = {{"mapping", t.mapping_utilisation},
                       {"compute", t.compute_utilisation},
                       {"overall", t.utilisation}};

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <stdexcept>
 
 #include "lnslab/sim/errors.hpp"
 
@@ -47,8 +48,18 @@ i64 chunk_size(double half_a, double per_t_a, double half_b, double per_t_b, i64
 
 }  // namespace
 
+std::string describe(const Mapping& m, Dataflow dataflow) {
+  // GEMM dimension on the array's rows and columns for each dataflow
+  const char* rows = dataflow == Dataflow::os ? "M" : "K";
+  const char* cols = dataflow == Dataflow::is ? "M" : "N";
+  const bool by_cols = m.blocked == Blocked::cols;
+  return fmt::format("{}{}{}>{}", m.t_block ? fmt::format("T{}>", m.t_block) : "",
+                     by_cols ? cols : rows, m.block, by_cols ? rows : cols);
+}
+
 FoldPlan map_gemm(Dataflow dataflow, const GemmShape& g, int rows, int cols) {
   FoldPlan p;
+  p.dataflow = dataflow;
   switch (dataflow) {
     case Dataflow::os:
       p.s_r = g.m, p.s_c = g.n, p.t = g.k;
@@ -70,7 +81,85 @@ u64 fold_compute_cycles(const FoldPlan& p, int /*rows*/, int /*cols*/) {
   return u(2 * p.s_r * p.folds_c + p.s_c * p.folds_r + p.folds_r * p.folds_c * (p.t - 2));
 }
 
+i64 fold_fill_cycles(TimingMode mode, Dataflow dataflow, i64 r, i64 c, int rows, int cols) {
+  switch (mode) {
+    case TimingMode::standard:
+      return 2 * r + c - 2;
+    case TimingMode::scalesim:
+      switch (dataflow) {
+        case Dataflow::os:
+          return i64(rows) + cols - 2;
+        case Dataflow::ws:
+        case Dataflow::is:
+          return 2 * i64(rows) + cols - 2;
+      }
+  }
+  throw std::logic_error("fold_fill_cycles: unknown timing mode or dataflow");
+}
+
+u64 fold_compute_cycles(const FoldPlan& p, int rows, int cols, Dataflow dataflow, TimingMode mode) {
+  switch (mode) {
+    case TimingMode::standard:
+      return fold_compute_cycles(p, rows, cols);
+    case TimingMode::scalesim:
+      // every fold costs the full array; SCALE-Sim reports the last cycle's index
+      return u(p.folds_r * p.folds_c * (fold_fill_cycles(mode, dataflow, 0, 0, rows, cols) + p.t)) -
+             1;
+  }
+  throw std::logic_error("fold_compute_cycles: unknown timing mode");
+}
+
+bool block_resident(const Config& cfg, const FoldPlan& p, Blocked blocked, i64 block, i64 t_block) {
+  const double K = double(cfg.array.dataflow == Dataflow::os ? p.t : p.s_r);
+  const WordBits& w = cfg.words;
+  const i64 R = cfg.array.rows, C = cfg.array.cols;
+  if (cfg.array.dataflow != Dataflow::os)  // partial sums, buffered at the array's width C
+    return double(u(t_block == 0 ? p.t : t_block) * u(block * C) * u(w.psum)) <=
+           half_sram_bits(cfg.memory.output_kib);
+  if (blocked == Blocked::cols)  // B's K x (block columns)
+    return K * double(std::min(block * C, p.s_c)) * w.weight <=
+           half_sram_bits(cfg.memory.weight_kib);
+  return double(std::min(block * R, p.s_r)) * K * w.input <= half_sram_bits(cfg.memory.input_kib);
+}
+
+namespace {
+// Largest v in [0, hi] with fits(v), for a monotone (true then false) fits; fits(0) is true.
+template <typename F>
+i64 largest_fitting(i64 hi, const F& fits) {
+  i64 lo = 0;
+  while (lo < hi) {
+    const i64 mid = lo + (hi - lo + 1) / 2;
+    if (fits(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+}  // namespace
+
+i64 largest_resident_block(const Config& cfg, const FoldPlan& p, Blocked blocked) {
+  return largest_fitting(blocked == Blocked::cols ? p.folds_c : p.folds_r,
+                         [&](i64 b) { return b == 0 || block_resident(cfg, p, blocked, b, 0); });
+}
+
+i64 largest_resident_t_block(const Config& cfg, const FoldPlan& p, i64 block) {
+  return largest_fitting(
+      p.t, [&](i64 t) { return t == 0 || block_resident(cfg, p, Blocked::cols, block, t); });
+}
+
+Mapping fixed_mapping(Dataflow dataflow, const FoldPlan& p) {
+  Mapping m;
+  m.blocked = Blocked::cols;
+  m.block = dataflow == Dataflow::os ? p.folds_c : 1;
+  return m;
+}
+
 TimingResult time_gemm(const Config& cfg, const GemmShape& g) {
+  return time_gemm(cfg, g, Mapping{});
+}
+
+TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& mapping) {
   if (g.m < 1 || g.n < 1 || g.k < 1)
     throw ConfigError(fmt::format("GEMM {}x{}x{}: dimensions must be >= 1", g.m, g.n, g.k));
   const i64 R = cfg.array.rows, C = cfg.array.cols;
@@ -79,41 +168,67 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g) {
   res.plan = map_gemm(cfg.array.dataflow, g, cfg.array.rows, cfg.array.cols);
   const FoldPlan& pl = res.plan;
   const i64 FR = pl.folds_r, FC = pl.folds_c, T = pl.t;
+  res.mapping = mapping.block == 0 ? fixed_mapping(cfg.array.dataflow, pl) : mapping;
+  const Mapping& mp = res.mapping;
+  const i64 f_blocked = mp.blocked == Blocked::cols ? FC : FR;
+  const bool os = cfg.array.dataflow == Dataflow::os;
+  if (mp.block < 1 || mp.block > f_blocked || (!os && mp.blocked != Blocked::cols) ||
+      mp.t_block < 0 || mp.t_block > T || (os && mp.t_block != 0))
+    throw ConfigError(fmt::format("{}: mapping {} does not apply to GEMM {}x{}x{} ({} dataflow)",
+                                  cfg.origin, describe(mp, cfg.array.dataflow), g.m, g.n, g.k,
+                                  to_string(cfg.array.dataflow)));
   const i64 r_last = pl.s_r - (FR - 1) * R, c_last = pl.s_c - (FC - 1) * C;
   const double half_in = half_sram_bits(cfg.memory.input_kib);
   const double half_w = half_sram_bits(cfg.memory.weight_kib);
   const double half_out = half_sram_bits(cfg.memory.output_kib);
   const u64 M = u(g.m), N = u(g.n), K = u(g.k), MNK = M * N * K;
   TilePipeline p(cfg.memory.dram_bytes_per_cycle, cfg.memory.dram_latency_cycles);
+  // SCALE-Sim reports the index of a layer's last cycle: one less than the count.
+  i64 first_tile_offset = cfg.array.timing == TimingMode::scalesim ? -1 : 0;
 
-  auto emit_chunks = [&](i64 n_t, i64 t_chunk, i64 r, i64 c, auto&& io) {
-    const i64 t_last = T - (n_t - 1) * t_chunk;
+  auto emit_chunks = [&](i64 n_t, i64 t_chunk, i64 t_len, i64 r, i64 c, auto&& io) {
+    const i64 t_last = t_len - (n_t - 1) * t_chunk;
+    const i64 fill = fold_fill_cycles(cfg.array.timing, cfg.array.dataflow, r, c, cfg.array.rows,
+                                      cfg.array.cols);
     sequence(p, n_t, [&](bool first, bool last) {
       const i64 t = last ? t_last : t_chunk;
       Bits reads{}, writes{};
       io(first, last, t, reads, writes);
-      p.tile(u(t + (first ? 2 * r + c - 2 : 0)), reads, writes);
+      p.tile(u(t + (first ? fill : 0) + first_tile_offset), reads, writes);
+      first_tile_offset = 0;
     });
   };
 
   if (cfg.array.dataflow == Dataflow::os) {
-    // Loop order: row folds (M) outer, column folds (N), T-chunks (K) inner.
+    // Loop order: blocks of the blocked fold loop, the other fold loop, the block's folds,
+    // T-chunks (K) inner. Fixed mapping: one block of all column folds (row folds outer).
     const i64 t_chunk =
         chunk_size(half_in, double(R) * w.input, half_w, double(C) * w.weight, T, cfg.origin);
     res.t_chunk = t_chunk;
     const i64 n_t = ceil_div(T, t_chunk);
-    const bool a_rows_resident = n_t == 1;  // an r x K block of A stays for all column folds
-    const bool b_resident = double(K * N * u(w.weight)) <= half_w;  // all of B stays
-    sequence(p, FR, [&](bool ifirst, bool ilast) {
-      const i64 r = ilast ? r_last : R;
-      sequence(p, FC, [&](bool jfirst, bool jlast) {
-        const i64 c = jlast ? c_last : C;
-        const bool fetch_a = !a_rows_resident || jfirst;
-        const bool fetch_b = !b_resident || ifirst;
-        emit_chunks(n_t, t_chunk, r, c, [&](bool, bool klast, i64 t, Bits& rd, Bits& wr) {
-          rd[operand::input] = fetch_a ? u(r * t * w.input) : 0;
-          rd[operand::weight] = fetch_b ? u(t * c * w.weight) : 0;
-          wr[operand::output] = klast ? u(r * c * w.output) : 0;
+    const bool cols_blocked = mp.blocked == Blocked::cols;
+    const i64 f_blk = cols_blocked ? FC : FR, f_other = cols_blocked ? FR : FC;
+    const i64 b = mp.block, n_blocks = ceil_div(f_blk, b), b_last = f_blk - (n_blocks - 1) * b;
+    // The operand of the other loop's fold (A's r x K rows when columns are blocked) stays for
+    // the block's folds if it is one chunk; the blocked operand's block (B's K x block*C) stays
+    // for the other loop if it fits half its SRAM.
+    const bool other_resident = n_t == 1;
+    const bool blk_resident = block_resident(cfg, pl, mp.blocked, b, 0);
+    sequence(p, n_blocks, [&](bool, bool blast) {
+      sequence(p, f_other, [&](bool ofirst, bool olast) {
+        sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
+          const bool blk_last = blast && jlast;
+          const i64 r = (cols_blocked ? olast : blk_last) ? r_last : R;
+          const i64 c = (cols_blocked ? blk_last : olast) ? c_last : C;
+          const bool fetch_other = !other_resident || jfirst;
+          const bool fetch_blk = !blk_resident || ofirst;
+          const bool fetch_a = cols_blocked ? fetch_other : fetch_blk;
+          const bool fetch_b = cols_blocked ? fetch_blk : fetch_other;
+          emit_chunks(n_t, t_chunk, T, r, c, [&](bool, bool klast, i64 t, Bits& rd, Bits& wr) {
+            rd[operand::input] = fetch_a ? u(r * t * w.input) : 0;
+            rd[operand::weight] = fetch_b ? u(t * c * w.weight) : 0;
+            wr[operand::output] = klast ? u(r * c * w.output) : 0;
+          });
         });
       });
     });
@@ -125,40 +240,54 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g) {
     res.pe_register_bits[operand::output] = MNK * u(cfg.pe.acc_bits);
   } else {
     // ws: B stationary, A streamed (T = M); is: A stationary, B streamed (T = N).
-    // Loop order: column folds outer, row folds (K) inner, so partial sums of a column fold
-    // accumulate across K folds; T-chunks innermost.
+    // Loop order: T-blocks outer, blocks of column folds, row folds (K), the block's column
+    // folds, so partial sums of a block accumulate across K folds; T-chunks innermost. Every
+    // T-block runs all folds again (their fill, and the stationary words from DRAM unless all
+    // of them fit half their SRAM). Fixed mapping: one T-block, blocks of one column fold.
     const bool ws = cfg.array.dataflow == Dataflow::ws;
     const int s_op = ws ? operand::weight : operand::input;
     const int x_op = ws ? operand::input : operand::weight;
     const u64 s_bits = u(ws ? w.weight : w.input), x_bits = u(ws ? w.input : w.weight);
-    const double half_x = ws ? half_in : half_w;
+    const double half_x = ws ? half_in : half_w, half_s = ws ? half_w : half_in;
+    const i64 tb = mp.t_block == 0 ? T : mp.t_block;
+    const i64 n_tb = ceil_div(T, tb), tb_last = T - (n_tb - 1) * tb;
     const i64 t_chunk =
-        chunk_size(half_x, double(R) * x_bits, half_out, double(C) * w.psum, T, cfg.origin);
+        chunk_size(half_x, double(R) * x_bits, half_out, double(C) * w.psum, tb, cfg.origin);
     res.t_chunk = t_chunk;
-    const i64 n_t = ceil_div(T, t_chunk);
-    const bool x_resident = double(u(T) * K * x_bits) <= half_x;
-    const bool psum_resident = double(u(T) * u(C) * u(w.psum)) <= half_out;
-    sequence(p, FC, [&](bool jfirst, bool jlast) {
-      const i64 c = jlast ? c_last : C;
-      sequence(p, FR, [&](bool ifirst, bool ilast) {
-        const i64 r = ilast ? r_last : R;
-        const bool fetch_x = !x_resident || jfirst;
-        emit_chunks(n_t, t_chunk, r, c, [&](bool kfirst, bool, i64 t, Bits& rd, Bits& wr) {
-          rd[s_op] = kfirst ? u(r * c) * s_bits : 0;
-          rd[x_op] = fetch_x ? u(t * r) * x_bits : 0;
-          rd[operand::output] = (!psum_resident && !ifirst) ? u(t * c * w.psum) : 0;
-          wr[operand::output] =
-              ilast ? u(t * c * w.output) : (!psum_resident ? u(t * c * w.psum) : 0);
+    const i64 b = mp.block, n_blocks = ceil_div(FC, b), b_last = FC - (n_blocks - 1) * b;
+    const bool s_resident = double(K * u(pl.s_c) * s_bits) <= half_s;
+    sequence(p, n_tb, [&](bool tfirst, bool tlast) {
+      const i64 t_len = tlast ? tb_last : tb;
+      const i64 n_t = ceil_div(t_len, t_chunk);
+      const bool x_resident = double(u(t_len) * K * x_bits) <= half_x;
+      const bool x_block_resident = n_t == 1;  // a K fold's t_len x r block stays for the block
+      const bool psum_resident = block_resident(cfg, pl, mp.blocked, b, t_len);
+      const bool fetch_s = tfirst || !s_resident;
+      sequence(p, n_blocks, [&](bool bfirst, bool blast) {
+        sequence(p, FR, [&](bool ifirst, bool ilast) {
+          const i64 r = ilast ? r_last : R;
+          sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
+            const i64 c = blast && jlast ? c_last : C;
+            const bool fetch_x = x_resident ? bfirst && jfirst : !x_block_resident || jfirst;
+            emit_chunks(
+                n_t, t_chunk, t_len, r, c, [&](bool kfirst, bool, i64 t, Bits& rd, Bits& wr) {
+                  rd[s_op] = kfirst && fetch_s ? u(r * c) * s_bits : 0;
+                  rd[x_op] = fetch_x ? u(t * r) * x_bits : 0;
+                  rd[operand::output] = (!psum_resident && !ifirst) ? u(t * c * w.psum) : 0;
+                  wr[operand::output] =
+                      ilast ? u(t * c * w.output) : (!psum_resident ? u(t * c * w.psum) : 0);
+                });
+          });
         });
       });
     });
-    const u64 S_rows = K, S_cols = u(pl.s_c);  // stationary matrix K x S_C
-    res.sram_read_bits[s_op] = S_rows * S_cols * s_bits;
+    const u64 S_rows = K, S_cols = u(pl.s_c);                       // stationary matrix K x S_C
+    res.sram_read_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);  // into the PEs per T-block
     res.sram_read_bits[x_op] = u(T) * K * u(FC) * x_bits;
     res.psum_merges = M * N * u(FR - 1);
     res.sram_write_bits[operand::output] = M * N * (u(FR - 1) * u(w.psum) + u(w.output));
     res.sram_read_bits[operand::output] = res.psum_merges * u(w.psum);
-    res.pe_register_bits[s_op] = S_rows * S_cols * s_bits;
+    res.pe_register_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);
     res.pe_register_bits[x_op] = MNK * x_bits;
     res.pe_register_bits[operand::output] = MNK * u(w.psum);
   }

@@ -87,6 +87,13 @@ std::int64_t Fields::optional_integer(std::string_view key, std::int64_t fallbac
   return has(key) ? integer(key, min, max) : fallback;
 }
 
+bool Fields::optional_boolean(std::string_view key, bool fallback) const {
+  if (!has(key)) return fallback;
+  const toml::node& n = require(key, "a boolean");
+  if (!n.is_boolean()) fail(key, "expected true or false");
+  return *n.value<bool>();
+}
+
 const toml::array* Fields::array(std::string_view key) const {
   const toml::node* n = t_.get(key);
   if (!n) return nullptr;

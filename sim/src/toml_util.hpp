@@ -31,6 +31,7 @@ class Fields {
   std::int64_t integer(std::string_view key, std::int64_t min, std::int64_t max) const;
   std::int64_t optional_integer(std::string_view key, std::int64_t fallback, std::int64_t min,
                                 std::int64_t max) const;
+  bool optional_boolean(std::string_view key, bool fallback) const;
   const toml::array* array(std::string_view key) const;
   /// Sub-table (nullptr when absent; error when present but not a table).
   const toml::table* table(std::string_view key) const;

@@ -75,11 +75,12 @@ GemmShape parse_gemm_shape(std::string_view text, const std::string& origin) {
   return g;
 }
 
-Workload load_topology(const std::filesystem::path& path, int batch) {
-  return parse_topology(detail::read_text_file(path, "topology"), path.string(), batch);
+Workload load_topology(const std::filesystem::path& path, int batch, ConvOutput rounding) {
+  return parse_topology(detail::read_text_file(path, "topology"), path.string(), batch, rounding);
 }
 
-Workload parse_topology(std::string_view text, const std::string& origin, int batch) {
+Workload parse_topology(std::string_view text, const std::string& origin, int batch,
+                        ConvOutput rounding) {
   if (batch < 1) throw ConfigError(origin + ": batch must be >= 1");
   Workload w;
   std::size_t line_no = 0;
@@ -133,7 +134,10 @@ Workload parse_topology(std::string_view text, const std::string& origin, int ba
       const std::int64_t sw = cells.size() == 9 ? field(8, "Stride Width") : sh;
       if (fh > h) bad("Filter Height", "larger than the IFMAP height (padding goes in the IFMAP)");
       if (fw > wd) bad("Filter Width", "larger than the IFMAP width (padding goes in the IFMAP)");
-      const std::int64_t oh = (h - fh) / sh + 1, ow = (wd - fw) / sw + 1;
+      auto out = [rounding](std::int64_t in, std::int64_t f, std::int64_t s) {
+        return rounding == ConvOutput::scalesim ? (in - f + s + s - 1) / s : (in - f) / s + 1;
+      };
+      const std::int64_t oh = out(h, fh, sh), ow = out(wd, fw, sw);
       op.shape = {product({oh, ow, batch}, "M"), nf, product({fh, fw, ch}, "K")};
     } else {
       bad("row", fmt::format("expected 4 fields (name, M, N, K) or 8-9 fields (name, IFMAP "

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "lnslab/sim/accelerator.hpp"
+#include "lnslab/sim/timing.hpp"
 #include "lnslab/sim/workload.hpp"
 #include "lnslab/study/runner.hpp"
 
@@ -30,13 +31,15 @@ std::string fp32_family(const std::string& optimizer) {
   return optimizer;
 }
 
-sim::Workload forward_of(const Study& study, const std::string& model, int batch) {
+// The model's forward GEMMs at `batch`, conv output sizes rounded as `config`'s timing mode does.
+sim::Workload forward_of(const Study& study, const std::string& model, int batch,
+                         const sim::Config& config) {
   const auto it = study.topologies.find(model);
   if (it == study.topologies.end())
     throw StudyError(study.file.string() + ": key 'topologies': no topology for model '" + model +
                      "' (needed to cost its runs)");
   try {
-    return sim::load_topology(it->second, batch);
+    return sim::load_topology(it->second, batch, sim::conv_output(config.array.timing));
   } catch (const std::exception& e) {
     throw StudyError(e.what());
   }
@@ -153,7 +156,7 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
   std::map<std::pair<std::string, int>, sim::Workload> forward;
   auto workload = [&](const std::string& model, int batch) -> const sim::Workload& {
     auto [it, inserted] = forward.try_emplace({model, batch});
-    if (inserted) it->second = forward_of(study, model, batch);
+    if (inserted) it->second = forward_of(study, model, batch, tmpl);
     return it->second;
   };
   for (GroupResult& g : groups) {
@@ -205,7 +208,7 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
         } catch (const std::exception&) {
           continue;
         }
-        const sim::Workload& f = forward_of(study, g.model, batch);
+        const sim::Workload f = forward_of(study, g.model, batch, tmpl);
         const HardwareCost l = cost_step(a, f, g.model, batch);
         const HardwareCost i = cost_step(b, f, g.model, batch);
         c.points.push_back({array, batch, l.energy_pj, i.energy_pj, l.energy_pj - l.split.update,

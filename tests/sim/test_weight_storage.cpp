@@ -141,8 +141,13 @@ TEST_CASE("to_toml writes a config that parse_config reads back to the same cost
       with_pe("type = \"lns\"\nformat = \"lns8:gamma=8\"\naccumulation = \"bins:F=8,W=24\"\n"
               "weight_format = \"lns8:eta0=0.016\"",
               "[words]\npsum_bits = 100\n[update]\noptimizer = \"sgd\"\nlanes = 7\n"));
+  Config scalesim = with_pe("type = \"int8\"", "[mapping]\nsearch = true\nobjective = \"edp\"\n");
+  scalesim.array.timing = TimingMode::scalesim;
+  configs.push_back(scalesim);
   for (const Config& c : configs) {
     INFO(c.name);
+    CHECK(parse_config(to_toml(c), "written.toml", "/").mapping.search == c.mapping.search);
+    CHECK(parse_config(to_toml(c), "written.toml", "/").array.timing == c.array.timing);
     const std::string text = to_toml(c);
     const Config back = parse_config(text, "written.toml", "/");
     CHECK(to_toml(back) == text);

@@ -55,8 +55,12 @@ class Accelerator {
 
 /// Timing and energy of a whole workload (every GEMM, then every update).
 RunReport simulate(const Config& config, const Workload& workload);
-/// One GEMM's report (accounting only, or with functional counts).
+/// One GEMM's report (accounting only, or with functional counts), with the fixed mapping or,
+/// when config.mapping.search, the searched one.
 LayerReport simulate_gemm(const Config& config, const GemmOp& op,
+                          const lns::GemmCounts* data = nullptr);
+/// Same with a given mapping.
+LayerReport simulate_gemm(const Config& config, const GemmOp& op, const Mapping& mapping,
                           const lns::GemmCounts* data = nullptr);
 
 }  // namespace lnslab::sim

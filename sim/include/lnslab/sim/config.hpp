@@ -2,7 +2,8 @@
 // Accelerator configuration (docs/design.md §5), read from TOML (configs/accelerators/*.toml):
 //
 //   name = "lns8-32x32"
-//   [array]    rows = 32, cols = 32, dataflow = "os" | "ws" | "is", clock_mhz = 1000
+//   [array]    rows = 32, cols = 32, dataflow = "os" | "ws" | "is", clock_mhz = 1000,
+//              timing = "default" | "scalesim"                     (optional, default "default")
 //   [sram]     input_kib = 64, weight_kib = 64, output_kib = 64
 //   [dram]     bandwidth_bytes_per_cycle = 16, latency_cycles = 100
 //   [pe]       type = "lns" | "fp32" | "fp16" | "bf16" | "int8"
@@ -17,6 +18,7 @@
 //   [update]   optimizer = "lns_madam" | "madam" | "sgd" | "adam", lanes = 32 (default cols)
 //              (lns_madam needs weights stored as LNS codes: an lns PE or a weight_format)
 //   [energy]   table = "../energy/horowitz45.toml"  (relative to the config file)
+//   [mapping]  search = false | true, objective = "energy" | "cycles" | "edp"   (optional)
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -39,11 +41,18 @@ std::string_view to_string(PeType t);
 enum class Optimizer { lns_madam, madam, sgd, adam };
 std::string_view to_string(Optimizer o);
 
+/// How fold cycles are counted (docs/simulator.md §Timing): `standard` ("default") charges a
+/// fold its used rows and columns; `scalesim` follows SCALE-Sim v2 (every fold the full array,
+/// no os drain, the last cycle's index reported) and its conv output-size rounding.
+enum class TimingMode { standard, scalesim };
+std::string_view to_string(TimingMode m);
+
 struct ArrayConfig {
   int rows = 32;
   int cols = 32;
   Dataflow dataflow = Dataflow::os;
   double clock_mhz = 1000;
+  TimingMode timing = TimingMode::standard;
 };
 
 struct MemoryConfig {
@@ -85,6 +94,15 @@ struct UpdateConfig {
   int lanes = 32;  ///< weights updated per cycle by the vector unit
 };
 
+/// What the per-layer mapping search minimises (docs/simulator.md §Mapping search).
+enum class Objective { energy, cycles, edp };
+std::string_view to_string(Objective o);
+
+struct MappingConfig {
+  bool search = false;  ///< false: the fixed loop order of each dataflow
+  Objective objective = Objective::energy;
+};
+
 struct Config {
   std::string name;
   std::string origin;  ///< the file it came from
@@ -94,7 +112,11 @@ struct Config {
   WordBits words;
   UpdateConfig update;
   EnergyTable energy;
+  MappingConfig mapping;
 };
+
+/// Parses an objective name; false on anything but energy, cycles, edp.
+bool parse_objective(std::string_view text, Objective& out);
 
 /// Reads, validates and completes a config (the energy table is loaded relative to the file).
 /// Throws ConfigError naming file, line and field.

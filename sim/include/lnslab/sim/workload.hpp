@@ -45,14 +45,21 @@ struct Workload {
   std::vector<UpdateOp> updates;
 };
 
+/// Output size of a conv layer: `floor`, OH = floor((H - FH) / stride) + 1; `scalesim`,
+/// SCALE-Sim v2's topology reader, OH = ceil((H - FH + stride) / stride), one more row (column)
+/// whenever the stride does not divide H - FH.
+enum class ConvOutput { floor, scalesim };
+
 /// Parses "M,N,K" (positive integers). Throws ConfigError naming `origin`.
 GemmShape parse_gemm_shape(std::string_view text, const std::string& origin);
 
 /// Reads a SCALE-Sim topology CSV (conv or GEMM format, detected per row by its field count; an
 /// optional header line; trailing commas allowed). `batch` multiplies M of every layer.
 /// Throws ConfigError naming file, line and field.
-Workload load_topology(const std::filesystem::path& path, int batch = 1);
-Workload parse_topology(std::string_view text, const std::string& origin, int batch = 1);
+Workload load_topology(const std::filesystem::path& path, int batch = 1,
+                       ConvOutput rounding = ConvOutput::floor);
+Workload parse_topology(std::string_view text, const std::string& origin, int batch = 1,
+                        ConvOutput rounding = ConvOutput::floor);
 
 /// The training step of a forward workload: per layer forward, backward-data (not for the first
 /// layer), backward-weight GEMMs, then one weight update per layer.
