@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libfmt-dev catch2 libbenchmark-dev libcli11-dev
   libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev
   gnuplot-nox dataset-fashion-mnist clang-format git
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-torch
 )
 
 missing=()
