@@ -13,5 +13,6 @@ FormatClass bind_format(py::module_& m);  ///< Format, encode/decode/quantize, a
 void bind_gemm(FormatClass& cls);         ///< Format.gemm
 void bind_sim(py::module_& m);            ///< simulate (the JSON of `lnslab sim --json`)
 void bind_optim(py::module_& m);          ///< the C++ Madam / LNS Madam driven from torch
+void bind_reference(py::module_& m);      ///< scalar reference loops for the tests
 
 }  // namespace lnslab::python

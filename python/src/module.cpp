@@ -20,4 +20,5 @@ PYBIND11_MODULE(_lnslab, m) {
   lnslab::python::bind_gemm(format);
   lnslab::python::bind_sim(m);
   lnslab::python::bind_optim(m);
+  lnslab::python::bind_reference(m);
 }
