@@ -9,6 +9,8 @@ packages=(
   libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev
   gnuplot-nox dataset-fashion-mnist clang-format git
   pybind11-dev python3-dev python3-numpy python3-pytest python3-torch
+  # python3-torch calls the system BLAS: OpenBLAS instead of the reference BLAS (about 5x faster).
+  libopenblas0-pthread
 )
 
 missing=()
