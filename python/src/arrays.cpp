@@ -39,7 +39,8 @@ py::array real_array(const py::handle& obj, const char* what) {
   if (kind == 'f' && a.dtype().itemsize() == 2) return as_contiguous(a, dtype_of('f', 4));
   if (kind == 'f' || kind == 'i' || kind == 'u' || kind == 'b')
     return as_contiguous(a, dtype_of('f', 8));
-  throw std::invalid_argument(std::string(what) + ": expected a float or integer array, got dtype " +
+  throw std::invalid_argument(std::string(what) +
+                              ": expected a float or integer array, got dtype " +
                               py::str(a.dtype()).cast<std::string>());
 }
 
@@ -59,8 +60,8 @@ py::array code_array(const py::handle& obj, const lns::Format& f, const char* wh
   };
   if (a.dtype().is(storage)) {
     const py::array c = as_contiguous(a, storage);
-    const std::uint32_t largest = byte_codes(f) ? largest_element<std::uint8_t>(c)
-                                                : largest_element<std::uint16_t>(c);
+    const std::uint32_t largest =
+        byte_codes(f) ? largest_element<std::uint8_t>(c) : largest_element<std::uint16_t>(c);
     if (largest >= limit) throw out_of_range(std::to_string(largest));
     return c;
   }
@@ -74,7 +75,8 @@ py::array code_array(const py::handle& obj, const lns::Format& f, const char* wh
   const py::array wide = as_contiguous(a, dtype_of('i', 8));
   const auto* p = static_cast<const std::int64_t*>(wide.data());
   for (py::ssize_t i = 0; i < wide.size(); ++i)
-    if (p[i] < 0 || p[i] >= static_cast<std::int64_t>(limit)) throw out_of_range(std::to_string(p[i]));
+    if (p[i] < 0 || p[i] >= static_cast<std::int64_t>(limit))
+      throw out_of_range(std::to_string(p[i]));
   return as_contiguous(wide, storage);
 }
 

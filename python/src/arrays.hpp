@@ -18,7 +18,8 @@ namespace py = pybind11;
 
 /// A real-valued input as a C-contiguous float32 or float64 array. float32 and float64 arrays that
 /// are already C-contiguous are returned as they are; float16 becomes float32, integers and bools
-/// float64 (one conversion). Anything else (complex, object, strings) is a ValueError naming `what`.
+/// float64 (one conversion). Anything else (complex, object, strings) is a ValueError naming
+/// `what`.
 py::array real_array(const py::handle& obj, const char* what);
 
 /// Codes as a C-contiguous array of the format's storage: uint8 for formats up to 8 bits, uint16

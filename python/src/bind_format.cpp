@@ -147,8 +147,8 @@ py::array binary(const lns::Format& f, Binary op, const char* name, const py::ob
   const py::array a = code_array(a_obj, f, name);
   const py::array b = code_array(b_obj, f, name);
   if (shape_of(a) != shape_of(b))
-    throw std::invalid_argument(std::string(name) + ": operand shapes " + shape_text(a) +
-                                " and " + shape_text(b) + " differ");
+    throw std::invalid_argument(std::string(name) + ": operand shapes " + shape_text(a) + " and " +
+                                shape_text(b) + " differ");
   py::array out = new_code_array(f, shape_of(a));
   lns::Rng rng(seed);
   const lns::Policy policy{rounding_of(rounding), lns::Underflow::flush};
@@ -217,12 +217,13 @@ FormatClass bind_format(py::module_& m) {
       .def_property_readonly("min_magnitude", &lns::Format::min_magnitude)
       .def_property_readonly("max_magnitude", &lns::Format::max_magnitude)
       .def_property_readonly(
-          "code_dtype",
-          [](const lns::Format& f) { return py::dtype(byte_codes(f) ? "u1" : "u2"); },
+          "code_dtype", [](const lns::Format& f) { return py::dtype(byte_codes(f) ? "u1" : "u2"); },
           "numpy dtype of code arrays: uint8 up to 8 bits, uint16 above")
       .def(
           "properties",
-          [](const lns::Format& f) { return to_python(cli::to_json(cli::describe_format(f.spec()))); },
+          [](const lns::Format& f) {
+            return to_python(cli::to_json(cli::describe_format(f.spec())));
+          },
           "The properties `lnslab format --json` writes, as a dict.")
       .def("encode", &encode, py::arg("values"), py::arg("rounding") = "nearest",
            py::arg("seed") = 0, py::arg("out") = py::none(),
@@ -236,16 +237,14 @@ FormatClass bind_format(py::module_& m) {
       .def(
           "add",
           [](const lns::Format& f, const py::object& a, const py::object& b,
-             const std::string& rounding, std::uint64_t seed) {
-            return binary(f, Binary::add, "add", a, b, rounding, seed);
-          },
+             const std::string& rounding,
+             std::uint64_t seed) { return binary(f, Binary::add, "add", a, b, rounding, seed); },
           py::arg("a"), py::arg("b"), py::arg("rounding") = "nearest", py::arg("seed") = 0)
       .def(
           "sub",
           [](const lns::Format& f, const py::object& a, const py::object& b,
-             const std::string& rounding, std::uint64_t seed) {
-            return binary(f, Binary::sub, "sub", a, b, rounding, seed);
-          },
+             const std::string& rounding,
+             std::uint64_t seed) { return binary(f, Binary::sub, "sub", a, b, rounding, seed); },
           py::arg("a"), py::arg("b"), py::arg("rounding") = "nearest", py::arg("seed") = 0)
       .def(
           "mul",

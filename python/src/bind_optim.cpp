@@ -39,7 +39,8 @@ class ParamOptimizer {
       lns_ = new nn::LnsMadam(f, lr, nn::LnsMadamConfig{madam, false});
       optimizer_.reset(lns_);
     } else {
-      throw std::invalid_argument("optimizer '" + kind + "' is unknown: expected madam or lns-madam");
+      throw std::invalid_argument("optimizer '" + kind +
+                                  "' is unknown: expected madam or lns-madam");
     }
     for (std::size_t i = 0; i < sizes.size(); ++i)
       store_.declare("param" + std::to_string(i), nn::ParamRole::weight,

@@ -47,11 +47,16 @@ py::array_t<std::uint16_t> binary(const lns::Format& f, const std::string& op,
   for (py::ssize_t i = 0; i < a.size(); ++i) {
     const lns::code_t x = a.data()[i], y = b.data()[i];
     lns::code_t r = 0;
-    if (op == "add") r = f.add(x, y, policy, &rng);
-    else if (op == "sub") r = f.sub(x, y, policy, &rng);
-    else if (op == "mul") r = f.mul(x, y, policy);
-    else if (op == "div") r = f.div(x, y, policy);
-    else throw std::invalid_argument("reference: unknown op " + op);
+    if (op == "add")
+      r = f.add(x, y, policy, &rng);
+    else if (op == "sub")
+      r = f.sub(x, y, policy, &rng);
+    else if (op == "mul")
+      r = f.mul(x, y, policy);
+    else if (op == "div")
+      r = f.div(x, y, policy);
+    else
+      throw std::invalid_argument("reference: unknown op " + op);
     out.mutable_data()[i] = r;
   }
   return out;
