@@ -32,16 +32,12 @@ def simulate(config, gemms=None, topology=None, model=None, train=False, batch=1
     given = [x is not None for x in (gemms, topology, model)]
     if sum(given) != 1:
         raise ValueError("simulate: give exactly one of gemms=, topology= or model=")
-    shapes = []
-    if gemms is not None:
-        for g in gemms:
-            shapes.append(g if isinstance(g, str) else ",".join(str(int(v)) for v in g))
+    if topology is not None:
+        return _lnslab.simulate(str(config), topology=str(topology), train=train, batch=batch)
+    if model is not None:
+        shapes = _model_gemms(model, batch)  # M holds the batch; the core only records it
+    else:
+        shapes = [g if isinstance(g, str) else ",".join(str(int(v)) for v in g) for g in gemms]
         if not shapes:
             raise ValueError("simulate: gemms is empty")
-    elif model is not None:
-        shapes = _model_gemms(model, batch)
-        batch_for_core = 1  # M already holds the batch
-        return _lnslab.simulate(str(config), gemms=shapes, train=train, batch=batch_for_core)
-    return _lnslab.simulate(str(config), gemms=shapes,
-                            topology=None if topology is None else str(topology),
-                            train=train, batch=batch)
+    return _lnslab.simulate(str(config), gemms=shapes, train=train, batch=batch)

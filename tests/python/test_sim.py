@@ -23,8 +23,8 @@ def comparable(report):
 def test_gemms_train(cli, tmp_path, source_dir, config):
     path = source_dir / "configs" / "accelerators" / config
     want = cli_json(cli, tmp_path, [str(path), "--gemm", "64,128,256", "--gemm", "10,20,30",
-                                    "--train"])
-    got = sim.simulate(path, gemms=["64,128,256", (10, 20, 30)], train=True)
+                                    "--train", "--batch", "3"])
+    got = sim.simulate(path, gemms=["64,128,256", (10, 20, 30)], train=True, batch=3)
     assert comparable(got) == comparable(want)
     assert got["runs"][0]["total"]["cycles"]["total"] > 0
 
