@@ -24,7 +24,11 @@ DEFAULT_DATA = "/usr/share/datasets/fashion-mnist"
 
 def read_idx(path, ndims):
     """An unsigned-byte IDX file (gzip or plain) as a numpy array of its dimensions."""
-    raw = pathlib.Path(path).read_bytes()
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such data file (Debian's dataset-fashion-mnist installs "
+                         f"them in {DEFAULT_DATA}; or give --data DIR)")
+    raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     magic = int.from_bytes(raw[0:4], "big")

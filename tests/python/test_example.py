@@ -33,3 +33,5 @@ def test_bad_idx_file(example, tmp_path):
         example.read_idx(bad, 1)
     with pytest.raises(ValueError, match="not an unsigned-byte IDX file"):
         example.read_idx(bad, 3)
+    with pytest.raises(ValueError, match="no such data file"):
+        example.load(tmp_path, "train", 0)
