@@ -209,15 +209,15 @@ void BM_lns_add(benchmark::State& state, const Format& f) {
   set_items(state, elementwise_n);
 }
 template <typename T>
-void BM_lns_encode(benchmark::State& state, const Format& f) {
-  const auto x = random_floats(elementwise_n, 3);
-  std::vector<T> c(elementwise_n);
+void BM_lns_encode(benchmark::State& state, const Format& f, std::size_t n = elementwise_n) {
+  const auto x = random_floats(n, 3);
+  std::vector<T> c(n);
   for (auto _ : state) {
     encode<T>(f, std::span<const float>(x), std::span<T>(c));
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, static_cast<double>(n));
 }
 template <typename T>
 void BM_lns_decode(benchmark::State& state, const Format& f) {
@@ -416,6 +416,17 @@ int main(int argc, char** argv) {
                                [](benchmark::State& s) { BM_lns_encode<std::uint8_t>(s, lns8()); });
   benchmark::RegisterBenchmark(
       "Encode/lns12", [](benchmark::State& s) { BM_lns_encode<std::uint16_t>(s, lns12()); });
+  // 10^7 values (out of cache): the C++ side of the Python encode comparison (docs/benchmarks.md).
+  for (const bool wide : {false, true}) {
+    benchmark::RegisterBenchmark(wide ? "Encode/lns12/n:10000000" : "Encode/lns8/n:10000000",
+                                 [wide](benchmark::State& s) {
+                                   if (wide)
+                                     BM_lns_encode<std::uint16_t>(s, lns12(), 10000000);
+                                   else
+                                     BM_lns_encode<std::uint8_t>(s, lns8(), 10000000);
+                                 })
+        ->Unit(benchmark::kMillisecond);
+  }
   benchmark::RegisterBenchmark("Decode/lns8",
                                [](benchmark::State& s) { BM_lns_decode<std::uint8_t>(s, lns8()); });
   benchmark::RegisterBenchmark(
