@@ -260,7 +260,7 @@ TEST_CASE("the quick study costs every configuration on its own hardware", "[stu
   fs::remove_all(dir);
 }
 
-TEST_CASE("--plan lists exactly the runs that the study then runs", "[study]") {
+TEST_CASE("study --plan lists exactly the runs that the study then runs", "[study]") {
   const fs::path dir = temp_dir("plan");
   const fs::path file = write(dir, "tiny.toml", tiny_study());
   const fs::path out = dir / "out";
