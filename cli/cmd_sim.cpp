@@ -115,12 +115,7 @@ void run_sim(const SimOptions& o) {
     j["simulation_ms"] = ms;
     j["runs"] = nlohmann::json::array();
     for (std::size_t i = 0; i < runs.size(); ++i) {
-      nlohmann::json r = sim::to_json(runs[i]);
-      r["timing_mode"] = std::string(sim::to_string(configs[i].array.timing));
-      r["mapping"] = {{"search", configs[i].mapping.search}};
-      if (configs[i].mapping.search)
-        r["mapping"]["objective"] = std::string(sim::to_string(configs[i].mapping.objective));
-      j["runs"].push_back(std::move(r));
+      j["runs"].push_back(sim::to_json(runs[i], configs[i]));
     }
     write_file_atomically(o.json_path, j.dump(2) + "\n");
   }

@@ -29,7 +29,7 @@ py::object simulate(const std::string& config_path, const std::vector<std::strin
   const sim::Config config = sim::load_config(config_path);
   sim::Workload workload;
   if (topology) {
-    workload = sim::load_topology(*topology, batch);
+    workload = sim::load_topology(*topology, batch, sim::conv_output(config.array.timing));
   } else {
     for (std::size_t i = 0; i < gemms.size(); ++i) {
       sim::GemmOp op;
@@ -43,7 +43,7 @@ py::object simulate(const std::string& config_path, const std::vector<std::strin
   const auto start = std::chrono::steady_clock::now();
   {
     py::gil_scoped_release release;
-    j["runs"] = nlohmann::json::array({sim::to_json(sim::simulate(config, workload))});
+    j["runs"] = nlohmann::json::array({sim::to_json(sim::simulate(config, workload), config)});
   }
   j["simulation_ms"] =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

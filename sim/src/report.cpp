@@ -361,4 +361,13 @@ std::string to_csv(const std::vector<RunReport>& runs) {
   return s;
 }
 
+nlohmann::json to_json(const RunReport& r, const Config& config) {
+  nlohmann::json j = to_json(r);
+  j["timing_mode"] = std::string(to_string(config.array.timing));
+  j["mapping"] = {{"search", config.mapping.search}};
+  if (config.mapping.search)
+    j["mapping"]["objective"] = std::string(to_string(config.mapping.objective));
+  return j;
+}
+
 }  // namespace lnslab::sim

@@ -46,6 +46,9 @@ std::string format_table(const RunReport& r);
 /// Several runs of one workload side by side, with ratios to the first.
 std::string format_comparison(const std::vector<RunReport>& runs);
 nlohmann::json to_json(const RunReport& r);
+/// The run's JSON plus the settings of the config it ran on that change its numbers (timing
+/// mode, mapping search and objective): what `lnslab sim --json` writes per run.
+nlohmann::json to_json(const RunReport& r, const Config& config);
 /// One row per layer and a final "total" row.
 std::string to_csv(const std::vector<RunReport>& runs);
 
