@@ -18,6 +18,8 @@
 #include "lnslab/sim/report.hpp"
 #include "lnslab/sim/timing.hpp"
 #include "lnslab/sim/workload.hpp"
+#include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/train_config.hpp"
 
 namespace lnslab::cli {
 namespace {
@@ -34,7 +36,32 @@ struct SimOptions {
   std::string objective;  // "", energy, cycles, edp: overrides [mapping] objective
   std::string json_path;
   std::string csv_path;
+  std::string optimizer;  // "", or a registry name: the update rule of --train
 };
+
+// --train costs the weight update with --optimizer's rule (nn's registry at its default
+// settings), else the config's [update] rule, else the registry's default for the config.
+void apply_update_rule(const SimOptions& o, std::vector<sim::Config>& configs) {
+  if (!o.optimizer.empty() && !o.train)
+    throw InputError("lnslab sim: --optimizer " + o.optimizer +
+                     " applies only to a training step (--train)");
+  if (!o.train) return;
+  for (auto& c : configs) {
+    if (!o.optimizer.empty()) {
+      nn::TrainConfig t;
+      t.optimizer = o.optimizer;
+      const nn::OptimizerDescriptor* d = nn::find_optimizer(o.optimizer);
+      if (!d)
+        throw InputError("--optimizer " + o.optimizer + ": expected " + nn::optimizer_names());
+      c.update.rule = d->update_rule(t);
+      if (d->lns_weights && !c.pe.stores_lns_weights())
+        throw InputError("--optimizer " + o.optimizer + ": " + c.origin +
+                         " does not store weights as LNS codes (an lns PE or a pe.weight_format)");
+    } else if (!c.update.rule) {
+      c.update.rule = nn::default_update_rule(c);
+    }
+  }
+}
 
 // --mapping / --objective over the configs' [mapping] tables.
 void apply_mapping_options(const SimOptions& o, std::vector<sim::Config>& configs) {
@@ -77,6 +104,7 @@ void run_sim(const SimOptions& o) {
     configs.push_back(sim::load_config(o.config));
     for (const auto& c : o.compare) configs.push_back(sim::load_config(c));
     apply_mapping_options(o, configs);
+    apply_update_rule(o, configs);
     for (const auto& c : configs) workloads.push_back(load_workload(o, c));
   } catch (const sim::ConfigError& e) {
     throw InputError(e.what());
@@ -141,6 +169,10 @@ void register_sim(CLI::App& app) {
   gemm->excludes(topo);
   sub->add_option("--batch", o->batch, "Batch size: multiplies M of every topology layer")
       ->check(CLI::Range(1, 1 << 20));
+  sub->add_option("--optimizer", o->optimizer,
+                  "--train: the weight-update rule of this optimizer (" + nn::optimizer_names() +
+                      "; default: the config's [update] rule, else lns-madam for LNS weights, "
+                      "madam otherwise)");
   sub->add_flag("--train", o->train,
                 "Simulate a training step: forward, backward (dX, dW) GEMMs and weight updates");
   sub->add_option("--compare", o->compare,

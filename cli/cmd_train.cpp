@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
 #include "train_report.hpp"
@@ -32,11 +34,29 @@ struct TrainArgs {
   std::string resume;
 };
 
-/// One command-line setting: its option and how it is copied into a config.
+/// One command-line setting: its option and how it is copied into a config; an optimizer
+/// setting names the registry option it sets (given to an optimizer that does not take it, it is
+/// an error).
 struct Setting {
   CLI::Option* option;
   std::function<void(const TrainArgs&, nn::TrainConfig&)> apply;
+  std::optional<nn::OptimizerOption> optimizer_option;
 };
+
+// Every optimizer setting given on the command line must be one the run's optimizer takes.
+void check_optimizer_options(const nn::TrainConfig& config, const std::vector<Setting>& settings) {
+  const nn::OptimizerDescriptor& d = nn::effective_optimizer(config);
+  for (const Setting& s : settings)
+    if (s.optimizer_option && s.option->count() > 0 && !d.takes(*s.optimizer_option)) {
+      std::string takes;
+      for (const Setting& t : settings)
+        if (t.optimizer_option && d.takes(*t.optimizer_option))
+          takes += (takes.empty() ? "" : ", ") + t.option->get_name();
+      throw InputError(fmt::format("{}: does not apply to optimizer '{}' (it takes: {})",
+                                   s.option->get_name(), d.name,
+                                   takes.empty() ? "no optimizer settings" : takes));
+    }
+}
 
 std::string read_binary(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -79,6 +99,7 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   } else {
     for (const Setting& s : settings) s.apply(args, config);
   }
+  check_optimizer_options(config, settings);
   if (config.data_dir.empty()) config.data_dir = nn::default_data_dir;
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
@@ -147,9 +168,11 @@ void register_train(CLI::App& app) {
       "Train an MLP or CNN on IDX data (Fashion-MNIST by default) with SGD, Adam, Madam or B-bit "
       "LNS Madam; FP32 or LNS-stored weights");
   nn::TrainConfig& c = args->c;
-  auto add = [&](CLI::Option* o, std::function<void(const TrainArgs&, nn::TrainConfig&)> f) {
-    settings->push_back({o, std::move(f)});
+  auto add = [&](CLI::Option* o, std::function<void(const TrainArgs&, nn::TrainConfig&)> f,
+                 std::optional<nn::OptimizerOption> optimizer_option = std::nullopt) {
+    settings->push_back({o, std::move(f), optimizer_option});
   };
+  using Opt = nn::OptimizerOption;
   add(cmd->add_option("--model", c.model.kind, "mlp | cnn")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
   add(cmd->add_option("--widths", c.model.widths,
@@ -165,8 +188,7 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.batchnorm_affine = a.c.model.batchnorm_affine;
       });
-  add(cmd->add_option("--optimizer", c.optimizer,
-                      "sgd | adam | madam | lns-madam | lns-sgd | lns-adam")
+  add(cmd->add_option("--optimizer", c.optimizer, nn::optimizer_names())
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.optimizer = a.c.optimizer; });
   add(cmd->add_option("--numerics", c.numerics,
@@ -174,7 +196,7 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.numerics = a.c.numerics; });
   add(cmd->add_option("--format", c.format, "LNS weight format for lns-weights (bias is K)")
           ->capture_default_str(),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.format = a.c.format; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.format = a.c.format; }, Opt::format);
   add(cmd->add_option("--lr", c.lr,
                       "learning rate (default: sgd 0.1, adam 0.001, madam 0.01, lns-madam 0.016)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.lr = a.c.lr; });
@@ -201,24 +223,26 @@ void register_train(CLI::App& app) {
                       "fraction of the training set held out for validation (0: none)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; });
   add(cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str(),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.momentum = a.c.momentum; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.momentum = a.c.momentum; }, Opt::momentum);
   add(cmd->add_flag("--nesterov", c.nesterov, "Nesterov momentum (sgd)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.nesterov = a.c.nesterov; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.nesterov = a.c.nesterov; }, Opt::nesterov);
   add(cmd->add_option("--weight-decay", c.weight_decay, "L2 weight decay (sgd, adam)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.weight_decay = a.c.weight_decay; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.weight_decay = a.c.weight_decay; },
+      Opt::weight_decay);
   add(cmd->add_option("--p-scale", c.p_scale, "madam / LNS storage: sigma* = p_scale * RMS(W0)")
           ->capture_default_str(),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.p_scale = a.c.p_scale; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.p_scale = a.c.p_scale; }, Opt::p_scale);
   add(cmd->add_option("--g-bound", c.g_bound, "madam: clamp of the normalised gradient")
           ->capture_default_str(),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.g_bound = a.c.g_bound; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.g_bound = a.c.g_bound; }, Opt::g_bound);
   add(cmd->add_option("--rounding", c.rounding,
                       "lns-sgd / lns-adam re-encoding: nearest | stochastic")
           ->capture_default_str(),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.rounding = a.c.rounding; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.rounding = a.c.rounding; }, Opt::rounding);
   add(cmd->add_flag("--random-exponents", c.random_exponents,
                     "lns-madam: random initial exponents, as the reference code"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.random_exponents = a.c.random_exponents; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.random_exponents = a.c.random_exponents; },
+      Opt::random_exponents);
   add(cmd->add_option("--init", args->init, "weight init: uniform (PyTorch) | he | xavier")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) {

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "lnslab/nn/errors.hpp"
-#include "lnslab/nn/madam.hpp"
+#include "lnslab/nn/optimizers/madam.hpp"
 
 namespace lnslab::nn {
 

@@ -7,40 +7,82 @@
 #include <nlohmann/json.hpp>
 
 #include "lnslab/lns/format.hpp"
-#include "lnslab/nn/adam.hpp"
 #include "lnslab/nn/errors.hpp"
-#include "lnslab/nn/lns_madam.hpp"
-#include "lnslab/nn/madam.hpp"
+#include "lnslab/nn/lns_weights.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/schedule.hpp"
-#include "lnslab/nn/sgd.hpp"
 
 namespace lnslab::nn {
 
+namespace {
+
+// Whether `c`'s value of the setting differs from TrainConfig's default (a setting that was given).
+bool differs_from_default(const TrainConfig& c, OptimizerOption o) {
+  static const TrainConfig d;
+  switch (o) {
+    case OptimizerOption::momentum:
+      return c.momentum != d.momentum;
+    case OptimizerOption::nesterov:
+      return c.nesterov != d.nesterov;
+    case OptimizerOption::weight_decay:
+      return c.weight_decay != d.weight_decay;
+    case OptimizerOption::p_scale:
+      return c.p_scale != d.p_scale;
+    case OptimizerOption::g_bound:
+      return c.g_bound != d.g_bound;
+    case OptimizerOption::rounding:
+      return c.rounding != d.rounding;
+    case OptimizerOption::random_exponents:
+      return c.random_exponents != d.random_exponents;
+    case OptimizerOption::format:
+      return c.format != d.format;
+  }
+  return false;
+}
+
+std::string option_list(const OptimizerDescriptor& d) {
+  std::string s;
+  for (OptimizerOption o : d.options) s += (s.empty() ? "" : ", ") + std::string(to_string(o));
+  return s.empty() ? "none" : s;
+}
+
+}  // namespace
+
 double TrainConfig::default_lr() const {
-  if (optimizer == "sgd" || optimizer == "lns-sgd") return 0.1;
-  if (optimizer == "adam" || optimizer == "lns-adam") return 1e-3;
-  if (optimizer == "madam") return 0.01;
-  if (optimizer == "lns-madam") return 0.016;
-  return 0.0;
+  const OptimizerDescriptor* d = find_optimizer(optimizer);
+  return d ? d->default_lr : 0.0;
+}
+
+const OptimizerDescriptor& TrainConfig::descriptor() const { return nn::optimizer(optimizer); }
+
+const OptimizerDescriptor& effective_optimizer(const TrainConfig& c) {
+  const OptimizerDescriptor& d = optimizer(c.optimizer);
+  const bool lns = c.numerics == "lns-weights" || c.numerics == "lns-full";
+  if (!lns || d.lns_weights) return d;
+  // `madam` with lns-weights means lns-madam, `sgd` lns-sgd, ...
+  const OptimizerDescriptor* l = find_optimizer("lns-" + d.name);
+  if (!l) throw ConfigError("optimizer '" + d.name + "' has no form on LNS-stored weights");
+  return *l;
 }
 
 void TrainConfig::resolve() {
-  const bool lns_named = optimizer.rfind("lns-", 0) == 0;
-  const std::string base = lns_named ? optimizer.substr(4) : optimizer;
-  if (base != "sgd" && base != "adam" && base != "madam")
-    throw ConfigError("unknown optimizer '" + optimizer +
-                      "': expected sgd, adam, madam, lns-madam, lns-sgd or lns-adam");
-  if (numerics.empty()) numerics = lns_named ? "lns-weights" : "fp32";
+  const OptimizerDescriptor* d = &nn::optimizer(optimizer);
+  if (numerics.empty()) numerics = d->lns_weights ? "lns-weights" : "fp32";
   if (numerics == "lns-full" && accelerator.empty())
     throw ConfigError("numerics 'lns-full' needs an accelerator config (--accelerator FILE)");
   if (numerics != "fp32" && numerics != "lns-weights" && numerics != "lns-full")
     throw ConfigError("unknown numerics '" + numerics +
                       "': expected fp32, lns-weights or lns-full");
-  if (numerics == "fp32" && lns_named)
+  if (numerics == "fp32" && d->lns_weights)
     throw ConfigError("optimizer '" + optimizer +
                       "' stores weights as LNS codes: use --numerics "
                       "lns-weights (or leave --numerics out)");
-  if (numerics == "lns-weights" || numerics == "lns-full") optimizer = "lns-" + base;
+  d = &effective_optimizer(*this);
+  optimizer = d->name;
+  for (OptimizerOption o : all_optimizer_options())
+    if (!d->takes(o) && differs_from_default(*this, o))
+      throw ConfigError(fmt::format("setting '{}' does not apply to optimizer '{}' (it takes: {})",
+                                    to_string(o), d->name, option_list(*d)));
   if (model.kind != "mlp" && model.kind != "cnn")
     throw ConfigError("unknown model '" + model.kind + "': expected mlp or cnn");
   if (lr == 0.0) lr = default_lr();
@@ -67,27 +109,13 @@ void TrainConfig::resolve() {
 }
 
 std::unique_ptr<Optimizer> make_optimizer(const TrainConfig& c) {
-  SgdConfig sgd{c.momentum, c.nesterov, c.weight_decay};
-  AdamConfig adam;
-  adam.weight_decay = c.weight_decay;
-  MadamConfig madam{c.p_scale, c.g_bound, 0.999};
-  if (c.optimizer == "sgd") return std::make_unique<Sgd>(sgd);
-  if (c.optimizer == "adam") return std::make_unique<Adam>(adam);
-  if (c.optimizer == "madam") return std::make_unique<Madam>(madam);
-  const lns::Format f = lns::Format::parse(c.format);
-  if (c.optimizer == "lns-madam")
-    return std::make_unique<LnsMadam>(f, c.lr, LnsMadamConfig{madam, c.random_exponents});
-  lns::Rounding r{};
-  lns::parse_rounding(c.rounding, r);
-  if (c.optimizer == "lns-sgd")
-    return std::make_unique<LnsStored>(std::make_unique<Sgd>(sgd), f, c.p_scale, r);
-  if (c.optimizer == "lns-adam")
-    return std::make_unique<LnsStored>(std::make_unique<Adam>(adam), f, c.p_scale, r);
-  throw ConfigError("unknown optimizer '" + c.optimizer + "'");
+  return c.descriptor().make(c);
 }
 
+sim::UpdateRule update_rule(const TrainConfig& c) { return c.descriptor().update_rule(c); }
+
 nlohmann::json to_json(const TrainConfig& c) {
-  return nlohmann::json{
+  nlohmann::json j{
       {"model", c.model.kind},
       {"widths", model_widths(c.model)},
       {"batchnorm", c.model.batchnorm},
@@ -104,13 +132,6 @@ nlohmann::json to_json(const TrainConfig& c) {
       {"train_limit", c.train_limit},
       {"test_limit", c.test_limit},
       {"validation", c.validation},
-      {"momentum", c.momentum},
-      {"nesterov", c.nesterov},
-      {"weight_decay", c.weight_decay},
-      {"p_scale", c.p_scale},
-      {"g_bound", c.g_bound},
-      {"rounding", c.rounding},
-      {"random_exponents", c.random_exponents},
       {"accelerator", c.accelerator},
       {"activation_format", c.activation_format},
       {"gradient_format", c.gradient_format},
@@ -118,6 +139,17 @@ nlohmann::json to_json(const TrainConfig& c) {
       {"init", std::string(to_string(c.init.weights))},
       {"bias_std", c.init.bias_std},
   };
+  // The optimizer's own settings, only those it takes (an unknown name writes none).
+  const OptimizerDescriptor* d = find_optimizer(c.optimizer);
+  auto takes = [d](OptimizerOption o) { return d != nullptr && d->takes(o); };
+  if (takes(OptimizerOption::momentum)) j["momentum"] = c.momentum;
+  if (takes(OptimizerOption::nesterov)) j["nesterov"] = c.nesterov;
+  if (takes(OptimizerOption::weight_decay)) j["weight_decay"] = c.weight_decay;
+  if (takes(OptimizerOption::p_scale)) j["p_scale"] = c.p_scale;
+  if (takes(OptimizerOption::g_bound)) j["g_bound"] = c.g_bound;
+  if (takes(OptimizerOption::rounding)) j["rounding"] = c.rounding;
+  if (takes(OptimizerOption::random_exponents)) j["random_exponents"] = c.random_exponents;
+  return j;
 }
 
 TrainConfig train_config_from_json(const nlohmann::json& j) {
@@ -140,13 +172,15 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.train_limit = j.at("train_limit").get<std::size_t>();
     c.test_limit = j.at("test_limit").get<std::size_t>();
     c.validation = j.at("validation").get<double>();
-    c.momentum = j.at("momentum").get<double>();
-    c.nesterov = j.at("nesterov").get<bool>();
-    c.weight_decay = j.at("weight_decay").get<double>();
-    c.p_scale = j.at("p_scale").get<double>();
-    c.g_bound = j.at("g_bound").get<double>();
-    c.rounding = j.at("rounding").get<std::string>();
-    c.random_exponents = j.at("random_exponents").get<bool>();
+    // Optimizer settings: only those the optimizer takes are written (all of them before the
+    // registry); an absent one keeps its default.
+    c.momentum = j.value("momentum", c.momentum);
+    c.nesterov = j.value("nesterov", c.nesterov);
+    c.weight_decay = j.value("weight_decay", c.weight_decay);
+    c.p_scale = j.value("p_scale", c.p_scale);
+    c.g_bound = j.value("g_bound", c.g_bound);
+    c.rounding = j.value("rounding", c.rounding);
+    c.random_exponents = j.value("random_exponents", c.random_exponents);
     // lns-full keys (absent from runs made before lns-full existed).
     c.accelerator = j.value("accelerator", std::string());
     c.activation_format = j.value("activation_format", std::string());

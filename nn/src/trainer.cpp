@@ -92,6 +92,13 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
       throw ConfigError(std::string("--accelerator: ") + e.what());
     }
     if (!acc.pe.format) throw ConfigError("--accelerator: '" + acc.name + "' has no LNS format");
+    // The update unit computes this run's optimizer (a config naming another rule contradicts it).
+    const sim::UpdateRule rule = update_rule(config_);
+    if (acc.update.rule && !(*acc.update.rule == rule))
+      throw ConfigError("--accelerator: '" + acc.name + "' has the update rule '" +
+                        acc.update.rule->name + "', this run trains with '" + config_.optimizer +
+                        "' (leave [update] rule out to take the run's)");
+    acc.update.rule = rule;
     auto format_or = [&](const std::string& spec) {
       try {
         return spec.empty() ? *acc.pe.format : lns::Format::parse(spec);

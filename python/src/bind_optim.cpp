@@ -13,8 +13,8 @@
 
 #include "bindings.hpp"
 #include "lnslab/nn/errors.hpp"
-#include "lnslab/nn/lns_madam.hpp"
-#include "lnslab/nn/madam.hpp"
+#include "lnslab/nn/optimizers/lns_madam.hpp"
+#include "lnslab/nn/optimizers/madam.hpp"
 #include "lnslab/nn/serialize.hpp"
 
 namespace lnslab::python {

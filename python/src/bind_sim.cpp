@@ -13,6 +13,7 @@
 #include "lnslab/sim/config.hpp"
 #include "lnslab/sim/report.hpp"
 #include "lnslab/sim/workload.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 
 namespace lnslab::python {
 namespace {
@@ -26,7 +27,9 @@ py::object simulate(const std::string& config_path, const std::vector<std::strin
   if (batch < 1 || batch > (1 << 20))
     throw std::invalid_argument("simulate: batch " + std::to_string(batch) +
                                 " is outside [1, 1048576]");
-  const sim::Config config = sim::load_config(config_path);
+  sim::Config config = sim::load_config(config_path);
+  // As `lnslab sim --train`: the config's [update] rule, else the registry's default for it.
+  if (train && !config.update.rule) config.update.rule = nn::default_update_rule(config);
   sim::Workload workload;
   if (topology) {
     workload = sim::load_topology(*topology, batch, sim::conv_output(config.array.timing));

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lnslab/sim/errors.hpp"
+
 namespace lnslab::sim {
 namespace {
 
@@ -106,27 +108,21 @@ std::vector<ActionCount> gemm_actions(const Config& c, const GemmShape& g, const
 }
 
 UpdateCosts update_costs(const Config& c) {
-  // Per weight; docs/simulator.md §Update explains each count.
-  UpdateCosts k;
+  // Per weight; docs/simulator.md §Weight update explains each count.
+  if (!c.update.rule)
+    throw ConfigError(c.origin +
+                      ": [update]: no weight-update rule (rule, fp_mults, ...) to cost a training "
+                      "step's update (lnslab sim --optimizer NAME supplies one)");
+  const UpdateRule& rule = *c.update.rule;
+  UpdateCosts k{rule.fp_mults, rule.fp_adds, rule.int_adds, rule.state_words};
   const auto& stored = c.pe.weight_storage;
-  switch (c.update.optimizer) {
-    case Optimizer::lns_madam:
-      k = {6, 4, 3, 1};
-      if (c.pe.type == PeType::lns && stored) {
-        // master codes of another base: decode, re-encode into the PE's operand format
-        k.decodes = 1;
-        k.encode_compares = c.pe.format->bits() - 1;
-      }
-      return k;
-    case Optimizer::madam:
-      k = {9, 5, 0, 1};
-      break;
-    case Optimizer::sgd:
-      k = {1, 1, 0, 0};
-      break;
-    case Optimizer::adam:
-      k = {10, 4, 0, 2};
-      break;
+  if (rule.exponent_update) {
+    if (c.pe.type == PeType::lns && stored) {
+      // master codes of another base: decode, re-encode into the PE's operand format
+      k.decodes = 1;
+      k.encode_compares = c.pe.format->bits() - 1;
+    }
+    return k;
   }
   if (c.pe.stores_lns_weights()) {
     // A float rule on LNS-stored weights: decode the code (one table read), apply the rule,

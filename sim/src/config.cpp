@@ -155,20 +155,6 @@ std::string_view to_string(PeType t) {
   return "?";
 }
 
-std::string_view to_string(Optimizer o) {
-  switch (o) {
-    case Optimizer::lns_madam:
-      return "lns_madam";
-    case Optimizer::madam:
-      return "madam";
-    case Optimizer::sgd:
-      return "sgd";
-    case Optimizer::adam:
-      return "adam";
-  }
-  return "?";
-}
-
 WordBits default_words(const PeConfig& pe) {
   switch (pe.type) {
     case PeType::fp32:
@@ -197,8 +183,10 @@ void validate(const Config& c) {
   if (c.pe.type == PeType::lns && !c.pe.format) bad("pe.format", "missing for an lns PE");
   if (c.pe.weight_storage && c.pe.type == PeType::int8)
     bad("pe.weight_format", "an int8 PE cannot use LNS weights (float or lns PEs only)");
-  if (c.update.optimizer == Optimizer::lns_madam && !c.pe.stores_lns_weights())
-    bad("update.optimizer", "lns_madam needs weights stored as LNS codes");
+  if (c.update.rule && c.update.rule->exponent_update && !c.pe.stores_lns_weights())
+    bad("update.exponent_update",
+        "an exponent-update rule needs weights stored as LNS codes (an lns PE or a "
+        "pe.weight_format)");
   if (c.words.input < 1 || c.words.weight < 1 || c.words.psum < 1 || c.words.output < 1)
     bad("words", "expected widths >= 1");
   if (c.update.lanes < 1) bad("update.lanes", "expected >= 1");
@@ -305,28 +293,34 @@ Config parse_config(std::string_view text, const std::string& origin,
     f.reject_unknown({"input_bits", "weight_bits", "psum_bits", "output_bits"});
   }
 
-  c.update.optimizer = c.pe.stores_lns_weights() ? Optimizer::lns_madam : Optimizer::madam;
   c.update.lanes = c.array.cols;
   if (const toml::table* u = top.table("update")) {
     detail::Fields f(*u, origin, "update.");
-    if (f.has("optimizer")) {
-      const std::string o = f.string("optimizer");
-      if (o == "lns_madam")
-        c.update.optimizer = Optimizer::lns_madam;
-      else if (o == "madam")
-        c.update.optimizer = Optimizer::madam;
-      else if (o == "sgd")
-        c.update.optimizer = Optimizer::sgd;
-      else if (o == "adam")
-        c.update.optimizer = Optimizer::adam;
-      else
-        f.fail("optimizer", "expected lns_madam, madam, sgd or adam; got '" + o + "'");
-      if (c.update.optimizer == Optimizer::lns_madam && !c.pe.stores_lns_weights())
-        f.fail("optimizer",
-               "lns_madam needs weights stored as LNS codes (an lns PE or a pe.weight_format)");
+    if (f.has("optimizer"))
+      f.fail("optimizer",
+             "the simulator takes the update rule as counts, not an optimizer name: rule = "
+             "\"LABEL\", fp_mults, fp_adds, int_adds, state_words, exponent_update (lnslab sim "
+             "--optimizer NAME fills them from the training module's registry)");
+    const bool counts = f.has("fp_mults") || f.has("fp_adds") || f.has("int_adds") ||
+                        f.has("state_words") || f.has("exponent_update");
+    if (counts && !f.has("rule")) f.fail("rule", "a label for the update rule's counts");
+    if (f.has("rule")) {
+      UpdateRule r;
+      r.name = f.string("rule");
+      r.fp_mults = f.optional_number("fp_mults", 0, 0, 1e6);
+      r.fp_adds = f.optional_number("fp_adds", 0, 0, 1e6);
+      r.int_adds = f.optional_number("int_adds", 0, 0, 1e6);
+      r.state_words = static_cast<int>(f.optional_integer("state_words", 0, 0, 64));
+      r.exponent_update = f.optional_boolean("exponent_update", false);
+      if (r.exponent_update && !c.pe.stores_lns_weights())
+        f.fail("exponent_update",
+               "false: an exponent-update rule needs weights stored as LNS codes (an lns PE or a "
+               "pe.weight_format)");
+      c.update.rule = r;
     }
     c.update.lanes = static_cast<int>(f.optional_integer("lanes", c.update.lanes, 1, 1 << 20));
-    f.reject_unknown({"optimizer", "lanes"});
+    f.reject_unknown(
+        {"rule", "fp_mults", "fp_adds", "int_adds", "state_words", "exponent_update", "lanes"});
   }
 
   if (const toml::table* m = top.table("mapping")) {
@@ -360,6 +354,21 @@ Config parse_config(std::string_view text, const std::string& origin,
   return c;
 }
 
+namespace {
+toml::table update_table(const UpdateConfig& u) {
+  toml::table t{{"lanes", u.lanes}};
+  if (u.rule) {
+    t.insert("rule", u.rule->name);
+    t.insert("fp_mults", u.rule->fp_mults);
+    t.insert("fp_adds", u.rule->fp_adds);
+    t.insert("int_adds", u.rule->int_adds);
+    t.insert("state_words", u.rule->state_words);
+    t.insert("exponent_update", u.rule->exponent_update);
+  }
+  return t;
+}
+}  // namespace
+
 std::string to_toml(const Config& c) {
   toml::table pe{{"type", std::string(to_string(c.pe.type))}};
   if (c.pe.type == PeType::lns) {
@@ -385,8 +394,7 @@ std::string to_toml(const Config& c) {
                             {"weight_bits", c.words.weight},
                             {"psum_bits", c.words.psum},
                             {"output_bits", c.words.output}}},
-      {"update", toml::table{{"optimizer", std::string(to_string(c.update.optimizer))},
-                             {"lanes", c.update.lanes}}},
+      {"update", update_table(c.update)},
       {"energy",
        toml::table{
            {"table", std::filesystem::absolute(c.energy.origin()).lexically_normal().string()}}}};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lnslab/lns/format.hpp"
+#include "lnslab/nn/train_config.hpp"
 #include "lnslab/sim/accelerator.hpp"
 #include "lnslab/study/spec.hpp"
 
@@ -41,14 +42,6 @@ EnergyGroup energy_group(const std::string& component) {
   return EnergyGroup::compute;
 }
 
-sim::Optimizer update_rule(const std::string& optimizer) {
-  if (optimizer == "lns-madam") return sim::Optimizer::lns_madam;
-  if (optimizer == "madam") return sim::Optimizer::madam;
-  if (optimizer == "sgd" || optimizer == "lns-sgd") return sim::Optimizer::sgd;
-  if (optimizer == "adam" || optimizer == "lns-adam") return sim::Optimizer::adam;
-  throw StudyError("optimizer '" + optimizer + "': no update unit of the simulator computes it");
-}
-
 sim::Config hardware_config(const sim::Config& tmpl, const TrainedAs& run) {
   sim::Config c = tmpl;
   if (run.numerics == "lns-full") {
@@ -74,9 +67,9 @@ sim::Config hardware_config(const sim::Config& tmpl, const TrainedAs& run) {
     }
     c.words = sim::default_words(c.pe);
   }
-  c.update.optimizer = update_rule(run.optimizer);
+  c.update.rule = run.update;
   // fmt::format avoids GCC 12's false -Wrestrict on chained string concatenation.
-  c.name = fmt::format("{}-{}", c.name, sim::to_string(c.update.optimizer));
+  c.name = fmt::format("{}-{}", c.name, run.update.name);
   return reparse(c);
 }
 
@@ -85,14 +78,16 @@ sim::Config baseline_config(const sim::Config& tmpl, sim::PeType pe) {
   c.pe = sim::PeConfig{};
   c.pe.type = pe;
   c.words = sim::default_words(c.pe);
-  c.update.optimizer = sim::Optimizer::madam;
+  c.update.rule = nn::default_update_rule(c);
   c.name = fmt::format("{}-baseline", sim::to_string(pe));
   return reparse(c);
 }
 
 HardwareCost cost_step(const sim::Config& config, const sim::Workload& forward,
                        const std::string& model, int batch) {
-  const sim::RunReport r = sim::simulate(config, sim::training_step(forward));
+  sim::Config costed = config;
+  if (!costed.update.rule) costed.update.rule = nn::default_update_rule(costed);
+  const sim::RunReport r = sim::simulate(costed, sim::training_step(forward));
   HardwareCost h;
   h.accelerator = config.name;
   h.pe = std::string(sim::to_string(config.pe.type));
@@ -104,7 +99,7 @@ HardwareCost cost_step(const sim::Config& config, const sim::Workload& forward,
     h.gemm_format = config.pe.format->spec();
     h.datapath = lns::to_string(config.pe.datapath);
   }
-  h.update = std::string(sim::to_string(config.update.optimizer));
+  h.update = costed.update.rule->name;
   h.model = model;
   h.batch = batch;
   h.energy_pj = r.total.energy_pj;
@@ -126,7 +121,7 @@ HardwareCost cost_step(const sim::Config& config, const sim::Workload& forward,
         break;
     }
   }
-  h.config_toml = sim::to_toml(config);
+  h.config_toml = sim::to_toml(costed);
   return h;
 }
 

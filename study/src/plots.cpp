@@ -8,6 +8,7 @@
 #include <set>
 
 #include "atomic_file.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 #include "tables.hpp"
 
 namespace lnslab::study::detail {
@@ -16,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string family(const std::string& optimizer) {
-  return optimizer.rfind("lns-", 0) == 0 ? optimizer.substr(4) : optimizer;
+  const nn::OptimizerDescriptor* d = nn::find_optimizer(optimizer);
+  return d ? d->fp32_family : optimizer;
 }
 
 bool swept(const StudyResults& r, const GroupResult& g) {

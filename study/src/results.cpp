@@ -27,8 +27,8 @@ Stat stat_of(const std::vector<double>& v) {
 }
 
 std::string fp32_family(const std::string& optimizer) {
-  if (optimizer.rfind("lns-", 0) == 0) return optimizer.substr(4);
-  return optimizer;
+  const nn::OptimizerDescriptor* d = nn::find_optimizer(optimizer);
+  return d ? d->fp32_family : optimizer;
 }
 
 // The model's forward GEMMs at `batch`, conv output sizes rounded as `config`'s timing mode does.
@@ -87,6 +87,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
       g.lr = run.lr;
       g.batch = run.batch;
       g.accelerator = run.accelerator;
+      g.update = run.update;
       groups.push_back(std::move(g));
     }
     GroupResult& g = groups[it->second];
@@ -161,7 +162,7 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
   };
   for (GroupResult& g : groups) {
     const sim::Config hw =
-        hardware_config(tmpl, {g.optimizer, g.numerics, g.format, g.accelerator});
+        hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
     g.hardware = cost_step(hw, workload(g.model, g.batch), g.model, g.batch);
     const bool known = std::any_of(models.begin(), models.end(), [&](const ModelCosts& m) {
       return m.model == g.model && m.batch == g.batch;
@@ -189,7 +190,7 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
     if (std::any_of(out.begin(), out.end(), [&](const Crossover& c) { return c.model == g.model; }))
       continue;
     const sim::Config lns =
-        hardware_config(tmpl, {g.optimizer, g.numerics, g.format, g.accelerator});
+        hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
     const sim::Config int8 = baseline_config(tmpl, sim::PeType::int8);
     Crossover c;
     c.model = g.model;

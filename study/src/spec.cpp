@@ -149,7 +149,8 @@ double expected_cost(const nn::TrainConfig& c) {
   const double images = c.train_limit > 0 ? double(c.train_limit) : 60000.0;
   double factor = c.model.kind == "cnn" ? 8.0 : 1.0;
   if (c.numerics == "lns-full") factor *= 10.0;
-  if (c.optimizer == "lns-sgd" || c.optimizer == "lns-adam") factor *= 2.0;
+  // LNS-stored float rules re-encode every weight each step
+  if (c.descriptor().lns_weights && !nn::update_rule(c).exponent_update) factor *= 2.0;
   return double(c.epochs) * images * factor;
 }
 
@@ -278,6 +279,14 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
               fail(file, r.source(), "runs",
                    std::string("invalid run '") + label + "': " + e.what());
             }
+            // A setting the study gives must be one the optimizer takes, even at its default.
+            for (const auto& [key, option] :
+                 {std::pair{"p_scale", nn::OptimizerOption::p_scale},
+                  std::pair{"rounding", nn::OptimizerOption::rounding},
+                  std::pair{"momentum", nn::OptimizerOption::momentum}})
+              if (opt(key) && !c.descriptor().takes(option))
+                fail(file, opt(key)->source(), key,
+                     "does not apply to optimizer '" + c.optimizer + "'");
             RunSpec run;
             run.label = label;
             run.model = model;
@@ -291,6 +300,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             run.batch = c.batch;
             run.expected_cost = expected_cost(c);
             if (c.numerics == "lns-full") run.accelerator = c.accelerator;
+            run.update = nn::update_rule(c);
             run.group = slug(model + "-" + label + (run.format.empty() ? "" : "-" + run.format) +
                              (lr_grid ? fmt::format("-lr{}", c.lr) : ""));
             run.id = run.group + "-s" + std::to_string(seed);
@@ -314,9 +324,12 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             arg("--seed", std::to_string(c.seed));
             arg("--train-limit", std::to_string(c.train_limit));
             arg("--test-limit", std::to_string(c.test_limit));
-            arg("--p-scale", fmt::format("{}", c.p_scale));
-            arg("--momentum", fmt::format("{}", c.momentum));
-            arg("--rounding", c.rounding);
+            // The optimizer's own settings, only those it takes.
+            const nn::OptimizerDescriptor& d = c.descriptor();
+            if (d.takes(nn::OptimizerOption::p_scale)) arg("--p-scale", fmt::format("{}", c.p_scale));
+            if (d.takes(nn::OptimizerOption::momentum))
+              arg("--momentum", fmt::format("{}", c.momentum));
+            if (d.takes(nn::OptimizerOption::rounding)) arg("--rounding", c.rounding);
             arg("--data", grid.data);
             if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
             if (c.model.batchnorm) run.train_args.push_back("--batchnorm");

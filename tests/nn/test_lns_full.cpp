@@ -4,6 +4,7 @@
 
 #include "lnslab/lns/kernels/gemm.hpp"
 #include "lnslab/nn/lns_matmul.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab/sim/config.hpp"
 
@@ -15,7 +16,8 @@ const std::string lns8_config = std::string(LNSLAB_SOURCE_DIR) + "/configs/accel
 
 TEST_CASE("LnsMatmul equals encode + lns::gemm_reference + rescale, and accounts each step",
           "[nn][lns-full]") {
-  const sim::Config config = sim::load_config(lns8_config);
+  sim::Config config = sim::load_config(lns8_config);
+  config.update.rule = nn::default_update_rule(config);  // as the trainer sets the run's rule
   const lns::Format f = *config.pe.format;
   nn::LnsMatmul backend(config, f, f, f);
   lns::Rng rng(5);

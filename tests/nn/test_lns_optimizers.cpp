@@ -6,8 +6,8 @@
 
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/errors.hpp"
-#include "lnslab/nn/lns_madam.hpp"
-#include "lnslab/nn/sgd.hpp"
+#include "lnslab/nn/optimizers/lns_madam.hpp"
+#include "lnslab/nn/optimizers/sgd.hpp"
 
 using namespace lnslab;
 using nn::ParamStore;

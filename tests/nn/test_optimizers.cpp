@@ -5,9 +5,9 @@
 #include <cmath>
 #include <vector>
 
-#include "lnslab/nn/adam.hpp"
-#include "lnslab/nn/madam.hpp"
-#include "lnslab/nn/sgd.hpp"
+#include "lnslab/nn/optimizers/adam.hpp"
+#include "lnslab/nn/optimizers/madam.hpp"
+#include "lnslab/nn/optimizers/sgd.hpp"
 
 using namespace lnslab;
 using nn::ParamStore;

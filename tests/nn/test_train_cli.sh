@@ -29,6 +29,9 @@ check "resume succeeds" '[ $? -eq 0 ]'
 check "resumed metrics equal the uninterrupted ones (all but seconds)" \
   'diff <(cut -d, -f1-6 "$work/full/metrics.csv") <(cut -d, -f1-6 "$work/part/metrics.csv") > /dev/null'
 
+"$lnslab" train "${common[@]}" --epochs 1 --optimizer lion --out "$work/lion" > "$work/lion.log" 2>&1
+check "an optimizer added in its own file trains (lion)" '[ $? -eq 0 ] && grep -q "\"optimizer\": \"lion\"" "$work/lion/run.json"'
+
 expect_input_error() {  # name, expected message part, args...
   local name=$1 part=$2
   shift 2
@@ -42,6 +45,10 @@ expect_input_error() {  # name, expected message part, args...
 expect_input_error "unknown optimizer" "unknown optimizer 'rmsprop'" --data synthetic --optimizer rmsprop
 expect_input_error "bad format spec" "--format" --data synthetic --optimizer lns-madam --format lns8:eta=0.1
 expect_input_error "lr not a multiple of eta0" "integer multiple" --data synthetic --optimizer lns-madam --lr 0.01
+expect_input_error "a setting Madam does not take" "--momentum: does not apply to optimizer 'madam'" --data synthetic --optimizer madam --momentum 0.5
+expect_input_error "a setting SGD does not take" "--g-bound" --data synthetic --optimizer sgd --g-bound 5
+expect_input_error "a format for an FP32 run" "--format: does not apply to optimizer 'adam'" --data synthetic --optimizer adam --format lns10:eta0=0.004
+expect_input_error "rounding for LNS Madam" "--rounding: does not apply to optimizer 'lns-madam'" --data synthetic --optimizer lns-madam --rounding nearest
 expect_input_error "bad schedule" "step=x" --data synthetic --schedule step=x
 expect_input_error "missing data" "no file" --data "$work/nowhere"
 mkdir -p "$work/baddata"

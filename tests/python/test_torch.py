@@ -74,7 +74,7 @@ def run_core(kind, spec, base_lr, values, grads, lrs):
 
 
 def lns_madam_numpy(spec, values, grads, lrs, p_scale=3.0, g_bound=10.0):
-    """LNS Madam written out from its documented rule (nn/include/lnslab/nn/lns_madam.hpp), in
+    """LNS Madam written out from its documented rule (nn/include/lnslab/nn/optimizers/lns_madam.hpp), in
     float32 where the C++ uses float. Returns the final codes and values."""
     f0 = lnslab.Format(spec)
     f = lnslab.Format(f0.spec.split(",bias=")[0] + f",bias={f0.kmax}")

@@ -51,4 +51,10 @@ inline lnslab::sim::Config make_config(const Knobs& k) {
 inline constexpr const char* lns8_bins =
     "type = \"lns\"\nformat = \"lns8:gamma=8\"\naccumulation = \"bins:F=8,W=32\"";
 
+// Update rules as plain counts (the simulator takes no optimizer names; nn's registry supplies
+// these same counts, which tests/nn/test_registry.cpp checks through the simulator).
+inline const lnslab::sim::UpdateRule lns_madam_rule{"lns-madam", 6, 4, 3, 1, true};
+inline const lnslab::sim::UpdateRule madam_rule{"madam", 9, 5, 0, 1, false};
+inline const lnslab::sim::UpdateRule sgd_rule{"sgd", 1, 1, 0, 0, false};
+
 }  // namespace sim_test

@@ -108,7 +108,9 @@ TEST_CASE("functional GEMMs equal lns::gemm bit for bit and count actions from t
 TEST_CASE("the Accelerator accumulates calls into step totals") {
   Knobs k;
   k.pe = sim_test::lns8_bins;
-  sim::Accelerator acc(sim_test::make_config(k));
+  sim::Config config = sim_test::make_config(k);
+  config.update.rule = sim_test::lns_madam_rule;
+  sim::Accelerator acc(config);
   const auto& first = acc.account({"a", {16, 16, 16}, sim::Pass::forward});
   const double e1 = first.energy_pj;
   const auto c1 = first.timing.total_cycles;

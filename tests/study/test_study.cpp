@@ -254,7 +254,7 @@ TEST_CASE("the quick study costs every configuration on its own hardware", "[stu
   CHECK(files >= 6);
   const std::string cmd =
       std::string(LNSLAB_BINARY) + " sim " +
-      (out / "hardware" / "fp32_lns8_eta0_0_016-weights-lns_madam.toml").string() + " --topology " +
+      (out / "hardware" / "fp32_lns8_eta0_0_016-weights-lns-madam.toml").string() + " --topology " +
       configs + "/topologies/mlp.csv --train --batch 128 >" + (dir / "sim.txt").string();
   CHECK(std::system(cmd.c_str()) == 0);
   fs::remove_all(dir);

@@ -8,13 +8,14 @@
 
 #include "lnslab/nn/init.hpp"
 #include "lnslab/nn/models.hpp"
-#include "lnslab/nn/optimizer.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 
 namespace lnslab::nn {
 
 struct TrainConfig {
   ModelSpec model;
-  /// sgd | adam | madam | lns-madam | lns-sgd | lns-adam
+  /// A name of the optimizer registry (optimizers/registry.hpp): sgd, adam, lion, madam,
+  /// lns-madam, lns-sgd, lns-adam, lns-lion.
   std::string optimizer = "adam";
   /// fp32 | lns-weights | lns-full; empty: lns-weights for the lns-* optimizers, else fp32.
   /// `madam`, `sgd`, `adam` with lns-weights mean lns-madam, lns-sgd, lns-adam.
@@ -31,7 +32,8 @@ struct TrainConfig {
   std::size_t train_limit = 0;  ///< use only the first N training images (0: all)
   std::size_t test_limit = 0;   ///< use only the first N test images (0: all)
   double validation = 0.0;      ///< fraction of the training set held out (0: none)
-  // optimizer knobs
+  // optimizer settings; each optimizer takes a subset (its registry entry), any other that
+  // differs from its default is a ConfigError
   double momentum = 0.9;  ///< sgd / lns-sgd
   bool nesterov = false;
   double weight_decay = 0.0;         ///< sgd / adam (L2)
@@ -52,13 +54,21 @@ struct TrainConfig {
   /// Weights stored as LNS codes (lns-weights, and lns-full which also runs every GEMM in LNS).
   bool lns_weights() const { return numerics == "lns-weights" || numerics == "lns-full"; }
   double default_lr() const;
+  /// The optimizer's registry entry (ConfigError for an unknown name).
+  const OptimizerDescriptor& descriptor() const;
 };
 
 nlohmann::json to_json(const TrainConfig& c);
 /// Inverse of to_json (ConfigError on a missing or mistyped key).
 TrainConfig train_config_from_json(const nlohmann::json& j);
 
+/// The optimizer `c` trains with once resolved (`madam` with numerics lns-weights is lns-madam;
+/// numerics empty counts as fp32). ConfigError for an unknown name.
+const OptimizerDescriptor& effective_optimizer(const TrainConfig& c);
+
 /// The optimizer of a resolved config.
 std::unique_ptr<Optimizer> make_optimizer(const TrainConfig& c);
+/// Its weight update as the simulator's update unit computes it.
+sim::UpdateRule update_rule(const TrainConfig& c);
 
 }  // namespace lnslab::nn

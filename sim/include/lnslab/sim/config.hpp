@@ -15,8 +15,10 @@
 //              weights kept in this format, re-encoded into `format` once per step by the update
 //              unit)
 //   [words]    input_bits, weight_bits, psum_bits, output_bits   (optional overrides)
-//   [update]   optimizer = "lns_madam" | "madam" | "sgd" | "adam", lanes = 32 (default cols)
-//              (lns_madam needs weights stored as LNS codes: an lns PE or a weight_format)
+//   [update]   lanes = 32 (default cols); the weight-update rule as plain counts per weight:
+//              rule = "lns-madam" (a label), fp_mults, fp_adds, int_adds, state_words,
+//              exponent_update = true|false (needs weights stored as LNS codes). The simulator
+//              knows no optimizer by name: nn's optimizer registry supplies the counts.
 //   [energy]   table = "../energy/horowitz45.toml"  (relative to the config file)
 //   [mapping]  search = false | true, objective = "energy" | "cycles" | "edp"   (optional)
 #include <cstdint>
@@ -37,9 +39,20 @@ std::string_view to_string(Dataflow d);
 enum class PeType { lns, fp32, fp16, bf16, int8 };
 std::string_view to_string(PeType t);
 
-/// Weight-update rule of a training step (per weight op counts: docs/simulator.md).
-enum class Optimizer { lns_madam, madam, sgd, adam };
-std::string_view to_string(Optimizer o);
+/// A training step's weight-update rule as the update unit computes it, per weight, as plain
+/// data (docs/simulator.md §Weight update). The training module's optimizer registry supplies
+/// it (nn::OptimizerDescriptor::update_rule); the simulator knows no optimizer by name.
+struct UpdateRule {
+  std::string name;     ///< a label for reports and TOML, never interpreted
+  double fp_mults = 0;  ///< FP32 multiplies per weight (sqrt, divide, exp counted as multiplies)
+  double fp_adds = 0;   ///< FP32 adds per weight
+  double int_adds = 0;  ///< integer adds at the weight width (an exponent add and its clamp)
+  int state_words = 0;  ///< FP32 state words per weight (streamed from and back to DRAM)
+  /// The rule adds to the exponents of LNS-stored weights (LNS Madam); false: a float rule,
+  /// which on LNS-stored weights pays a decode and a re-encoding per weight.
+  bool exponent_update = false;
+  friend bool operator==(const UpdateRule&, const UpdateRule&) = default;
+};
 
 /// How fold cycles are counted (docs/simulator.md §Timing): `standard` ("default") charges a
 /// fold its used rows and columns; `scalesim` follows SCALE-Sim v2 (every fold the full array,
@@ -90,7 +103,8 @@ struct PeConfig {
 };
 
 struct UpdateConfig {
-  Optimizer optimizer = Optimizer::madam;
+  /// Absent: the config costs no weight update (a training step then throws ConfigError).
+  std::optional<UpdateRule> rule;
   int lanes = 32;  ///< weights updated per cycle by the vector unit
 };
 

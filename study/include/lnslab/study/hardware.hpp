@@ -56,14 +56,12 @@ nlohmann::json to_json(const HardwareCost& h);
 
 /// A configuration's training: what its hardware is derived from.
 struct TrainedAs {
-  std::string optimizer;    ///< nn name: sgd | adam | madam | lns-madam | lns-sgd | lns-adam
+  sim::UpdateRule update;   ///< the run's optimizer as the update unit computes it
   std::string numerics;     ///< fp32 | lns-weights | lns-full
   std::string format;       ///< the weight format ("" for fp32)
   std::string accelerator;  ///< lns-full: the config file the run trained on
 };
 
-/// The sim update rule of an nn optimizer name; StudyError on a name it does not know.
-sim::Optimizer update_rule(const std::string& optimizer);
 
 /// The accelerator a configuration trained on, derived from `tmpl`; StudyError on a mismatch.
 sim::Config hardware_config(const sim::Config& tmpl, const TrainedAs& run);

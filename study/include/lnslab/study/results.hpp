@@ -25,6 +25,7 @@ struct GroupResult {
   double lr = 0;
   int batch = 128;
   std::string accelerator;  ///< lns-full: the config it trained on
+  sim::UpdateRule update;   ///< its optimizer as the update unit computes it
   std::vector<std::uint64_t> seeds;
   std::vector<std::string> run_ids;
   Stat test_accuracy;   ///< final, fraction in [0, 1]

@@ -19,13 +19,14 @@
 //   epochs = 2
 //   [[runs]]                   # one configuration; `formats` expands into one per format
 //   label = "LNS Madam"
-//   optimizer = "lns-madam"    # sgd | adam | madam | lns-madam | lns-sgd | lns-adam
+//   optimizer = "lns-madam"    # a name of nn's optimizer registry (lnslab train --help)
 //   numerics = "lns-weights"   # fp32 | lns-weights | lns-full (default by optimizer)
 //   formats = ["lns12:eta0=0.001", "lns10:eta0=0.004", "lns8:eta0=0.016"]
 //   lr = 0.016                 # or lrs = [0.001, 0.01, 0.1]: one configuration per lr
 //   quick = true               # part of the --quick grid (default true)
-//   # optional: schedule, p_scale, rounding, momentum, epochs, batch, accelerator (the
-//   # simulated accelerator of an lns-full run, whose every GEMM runs on it)
+//   # optional: schedule, epochs, batch, accelerator (the simulated accelerator of an lns-full
+//   # run, whose every GEMM runs on it), and the optimizer settings p_scale, rounding, momentum
+//   # (each only for an optimizer that takes it: an error otherwise)
 //
 // Relative paths resolve against the study file's directory. Every error names the file, the line
 // and the key, and is raised before any run starts.
@@ -58,6 +59,7 @@ struct RunSpec {
   double lr = 0;       ///< the learning rate it trains with (resolved: never 0)
   int batch = 128;
   std::string accelerator;  ///< lns-full: the simulated accelerator config it trains on
+  sim::UpdateRule update;   ///< its optimizer as the update unit computes it (nn's registry)
   /// Relative training time (epochs x images x a factor per model and numerics measured on
   /// the quick study: lns-full 10, LNS-stored SGD/Adam 2, CNN 8); the runner starts the
   /// costliest runs first so that the last one to finish is not the longest.

@@ -4,7 +4,7 @@
 //   d = nesterov ? g + momentum * buf : buf   (d = g without momentum);   w -= lr * d
 #include <vector>
 
-#include "lnslab/nn/optimizer.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 
 namespace lnslab::nn {
 
@@ -28,5 +28,7 @@ class Sgd final : public Optimizer {
   std::vector<float> buffer_;  // momentum buffer over the whole flat store
   std::uint64_t steps_ = 0;
 };
+
+OptimizerDescriptor sgd_descriptor();
 
 }  // namespace lnslab::nn

@@ -1,4 +1,6 @@
-#include "lnslab/nn/adam.hpp"
+#include "lnslab/nn/optimizers/adam.hpp"
+
+#include "lnslab/nn/train_config.hpp"
 
 #include <cmath>
 
@@ -53,6 +55,27 @@ void Adam::load(StateReader& in) {
   t_ = in.u64("adam steps");
   in.floats_into(m_, "adam first moment");
   in.floats_into(v_, "adam second moment");
+}
+
+OptimizerDescriptor adam_descriptor() {
+  OptimizerDescriptor d;
+  d.name = "adam";
+  d.description = "Adam (PyTorch convention), optional L2 decay";
+  d.default_lr = 1e-3;
+  d.options = {OptimizerOption::weight_decay};
+  d.lns_stored_variant = true;
+  d.make = [](const TrainConfig& c) {
+    AdamConfig a;
+    a.weight_decay = c.weight_decay;
+    return std::make_unique<Adam>(a);
+  };
+  // two moments, bias corrections, sqrt, divide, learning rate: 10 mults, 4 adds; state m, v;
+  // L2 decay g += wd w: +1, +1.
+  d.update_rule = [](const TrainConfig& c) {
+    const double wd = c.weight_decay != 0.0 ? 1.0 : 0.0;
+    return sim::UpdateRule{"adam", 10 + wd, 4 + wd, 0, 2, false};
+  };
+  return d;
 }
 
 }  // namespace lnslab::nn

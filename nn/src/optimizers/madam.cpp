@@ -1,4 +1,6 @@
-#include "lnslab/nn/madam.hpp"
+#include "lnslab/nn/optimizers/madam.hpp"
+
+#include "lnslab/nn/train_config.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -78,6 +80,21 @@ void Madam::load(StateReader& in) {
   t_ = in.u64("madam steps");
   in.floats_into(sigma_, "madam sigma*");
   in.floats_into(v_, "madam second moment");
+}
+
+OptimizerDescriptor madam_descriptor() {
+  OptimizerDescriptor d;
+  d.name = "madam";
+  d.description = "FP32 Madam (Bernstein et al. 2020): multiplicative, normalised by sqrt(v)";
+  d.default_lr = 0.01;
+  d.options = {OptimizerOption::p_scale, OptimizerOption::g_bound};
+  d.make = [](const TrainConfig& c) {
+    return std::make_unique<Madam>(MadamConfig{c.p_scale, c.g_bound, 0.999});
+  };
+  // ghat = g / sqrt(v / (1 - 0.999^t)), v = 0.999 v + 0.001 g^2, clamp: 5 mults, 3 adds; then
+  // exp(-lr ghat sign W) (two mults), W exp(...), clamp: +4, +2. State: v.
+  d.update_rule = [](const TrainConfig&) { return sim::UpdateRule{"madam", 9, 5, 0, 1, false}; };
+  return d;
 }
 
 }  // namespace lnslab::nn

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "lnslab/nn/lns_weights.hpp"
-#include "lnslab/nn/madam.hpp"
+#include "lnslab/nn/optimizers/madam.hpp"
 
 namespace lnslab::nn {
 
@@ -63,5 +63,7 @@ class LnsStored final : public Optimizer {
   LnsWeights weights_;
   lns::Rounding rounding_;
 };
+
+OptimizerDescriptor lns_madam_descriptor();
 
 }  // namespace lnslab::nn

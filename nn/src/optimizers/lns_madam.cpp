@@ -1,4 +1,6 @@
-#include "lnslab/nn/lns_madam.hpp"
+#include "lnslab/nn/optimizers/lns_madam.hpp"
+
+#include "lnslab/nn/train_config.hpp"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -123,6 +125,28 @@ void LnsStored::load(StateReader& in) {
   in.expect(name());
   inner_->load(in);
   weights_.load(in);
+}
+
+OptimizerDescriptor lns_madam_descriptor() {
+  OptimizerDescriptor d;
+  d.name = "lns-madam";
+  d.description = "B-bit LNS Madam: integer adds on the exponents of LNS-stored weights";
+  d.default_lr = 0.016;
+  d.options = {OptimizerOption::p_scale, OptimizerOption::g_bound,
+               OptimizerOption::random_exponents, OptimizerOption::format};
+  d.lns_weights = true;
+  d.fp32_family = "madam";
+  d.make = [](const TrainConfig& c) {
+    return std::make_unique<LnsMadam>(
+        lns::Format::parse(c.format), c.lr,
+        LnsMadamConfig{MadamConfig{c.p_scale, c.g_bound, 0.999}, c.random_exponents});
+  };
+  // Madam's normalisation (5 mults, 3 adds), round m ghat (+1, +1), then the exponent add and
+  // its clamp at the weight width (3 integer adds). State: v.
+  d.update_rule = [](const TrainConfig&) {
+    return sim::UpdateRule{"lns-madam", 6, 4, 3, 1, true};
+  };
+  return d;
 }
 
 }  // namespace lnslab::nn

@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-#include "lnslab/nn/optimizer.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 
 namespace lnslab::nn {
 
@@ -48,5 +48,7 @@ class Madam final : public Optimizer {
   std::vector<float> ghat_;   // scratch
   std::uint64_t t_ = 0;
 };
+
+OptimizerDescriptor madam_descriptor();
 
 }  // namespace lnslab::nn

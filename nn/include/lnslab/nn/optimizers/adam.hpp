@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "lnslab/nn/optimizer.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 
 namespace lnslab::nn {
 
@@ -32,5 +32,7 @@ class Adam final : public Optimizer {
   std::vector<float> m_, v_;  // over the whole flat store
   std::uint64_t t_ = 0;
 };
+
+OptimizerDescriptor adam_descriptor();
 
 }  // namespace lnslab::nn
