@@ -12,14 +12,14 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/train_config.hpp"
 #include "lnslab/sim/accelerator.hpp"
 #include "lnslab/sim/config.hpp"
 #include "lnslab/sim/errors.hpp"
 #include "lnslab/sim/report.hpp"
 #include "lnslab/sim/timing.hpp"
 #include "lnslab/sim/workload.hpp"
-#include "lnslab/nn/errors.hpp"
-#include "lnslab/nn/train_config.hpp"
 
 namespace lnslab::cli {
 namespace {

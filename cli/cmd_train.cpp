@@ -188,13 +188,13 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.batchnorm_affine = a.c.model.batchnorm_affine;
       });
-  add(cmd->add_option("--optimizer", c.optimizer, nn::optimizer_names())
-          ->capture_default_str(),
+  add(cmd->add_option("--optimizer", c.optimizer, nn::optimizer_names())->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.optimizer = a.c.optimizer; });
   add(cmd->add_option("--numerics", c.numerics,
                       "fp32 | lns-weights | lns-full (default: lns-weights for lns-* optimizers)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.numerics = a.c.numerics; });
-  add(cmd->add_option("--format", c.format, "LNS weight format for lns-weights (bias is K)")
+  add(
+      cmd->add_option("--format", c.format, "LNS weight format for lns-weights (bias is K)")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.format = a.c.format; }, Opt::format);
   add(cmd->add_option("--lr", c.lr,
@@ -222,24 +222,31 @@ void register_train(CLI::App& app) {
   add(cmd->add_option("--validation", c.validation,
                       "fraction of the training set held out for validation (0: none)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; });
-  add(cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str(),
+  add(
+      cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.momentum = a.c.momentum; }, Opt::momentum);
-  add(cmd->add_flag("--nesterov", c.nesterov, "Nesterov momentum (sgd)"),
+  add(
+      cmd->add_flag("--nesterov", c.nesterov, "Nesterov momentum (sgd)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.nesterov = a.c.nesterov; }, Opt::nesterov);
-  add(cmd->add_option("--weight-decay", c.weight_decay, "L2 weight decay (sgd, adam)"),
+  add(
+      cmd->add_option("--weight-decay", c.weight_decay, "L2 weight decay (sgd, adam)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.weight_decay = a.c.weight_decay; },
       Opt::weight_decay);
-  add(cmd->add_option("--p-scale", c.p_scale, "madam / LNS storage: sigma* = p_scale * RMS(W0)")
+  add(
+      cmd->add_option("--p-scale", c.p_scale, "madam / LNS storage: sigma* = p_scale * RMS(W0)")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.p_scale = a.c.p_scale; }, Opt::p_scale);
-  add(cmd->add_option("--g-bound", c.g_bound, "madam: clamp of the normalised gradient")
+  add(
+      cmd->add_option("--g-bound", c.g_bound, "madam: clamp of the normalised gradient")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.g_bound = a.c.g_bound; }, Opt::g_bound);
-  add(cmd->add_option("--rounding", c.rounding,
+  add(
+      cmd->add_option("--rounding", c.rounding,
                       "lns-sgd / lns-adam re-encoding: nearest | stochastic")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.rounding = a.c.rounding; }, Opt::rounding);
-  add(cmd->add_flag("--random-exponents", c.random_exponents,
+  add(
+      cmd->add_flag("--random-exponents", c.random_exponents,
                     "lns-madam: random initial exponents, as the reference code"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.random_exponents = a.c.random_exponents; },
       Opt::random_exponents);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common.hpp"
+#include "lnslab/nn/run_record.hpp"
 #include "lnslab_version.hpp"
 
 namespace lnslab::cli {
@@ -19,10 +20,6 @@ std::string duration(double s) {
   const auto t = static_cast<long>(std::lround(s));
   return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60)
                    : fmt::format("{}:{:02}", t / 60, t % 60);
-}
-
-nlohmann::json number_or_null(double v) {
-  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 }  // namespace
 
@@ -67,55 +64,11 @@ std::string train_metrics_csv(const nn::Trainer& trainer) {
 }
 
 std::string train_run_json(const nn::Trainer& trainer, double wall_seconds) {
-  nlohmann::json j;
-  j["settings"] = nn::to_json(trainer.config());
-  j["seed"] = trainer.config().seed;
-  j["provenance"] = {
-      {"lnslab_version", LNSLAB_VERSION},
-      {"git_revision", LNSLAB_GIT_REVISION},
-      {"compiler", LNSLAB_CXX_COMPILER},
-      {"build_type", LNSLAB_BUILD_TYPE},
-      {"flags", LNSLAB_CXX_FLAGS},
-      {"threads", 1},
-      {"machine",
-       {{"cpu", cpu_model()}, {"hardware_threads", std::thread::hardware_concurrency()}}},
-  };
-  j["data"] = {{"train", trainer.train_set().name},
-               {"train_images", trainer.train_set().size()},
-               {"validation_images", trainer.validation_set().size()},
-               {"test", trainer.test_set().name},
-               {"test_images", trainer.test_set().size()}};
-  j["parameters"] = {
-      {"trainable", trainer.network().params().trainable_size()},
-      {"storage", trainer.config().lns_weights() ? trainer.config().format : std::string("fp32")}};
-  nlohmann::json epochs = nlohmann::json::array();
-  for (const auto& r : trainer.history())
-    epochs.push_back({{"epoch", r.epoch},
-                      {"lr", r.lr},
-                      {"lr_note", r.lr_note},
-                      {"train_loss", r.train_loss},
-                      {"train_accuracy", r.train_accuracy},
-                      {"val_loss", number_or_null(r.val_loss)},
-                      {"val_accuracy", number_or_null(r.val_accuracy)},
-                      {"test_loss", r.test_loss},
-                      {"test_accuracy", r.test_accuracy},
-                      {"seconds", r.seconds},
-                      {"images_per_second", r.images_per_second}});
-  j["epochs"] = epochs;
-  j["completed_epochs"] = trainer.completed_epochs();
-  j["steps"] = trainer.steps();
-  j["wall_seconds_this_invocation"] = wall_seconds;
-  if (const nn::SimulatedSteps* s = trainer.simulated()) {
-    // lns-full: every GEMM of training ran on the simulated accelerator (bit-exact datapath).
-    j["simulated"] = {{"accelerator", s->accelerator},
-                      {"steps", s->steps},
-                      {"cycles_per_step", s->cycles_per_step()},
-                      {"energy_pj_per_step", s->energy_pj_per_step()}};
-  }
-  j["final_test_accuracy"] = trainer.history().empty()
-                                 ? nlohmann::json(nullptr)
-                                 : nlohmann::json(trainer.history().back().test_accuracy);
-  return j.dump(2) + "\n";
+  nn::Provenance p{LNSLAB_VERSION,      LNSLAB_GIT_REVISION,
+                   LNSLAB_CXX_COMPILER, LNSLAB_BUILD_TYPE,
+                   LNSLAB_CXX_FLAGS,    1,
+                   cpu_model(),         std::thread::hardware_concurrency()};
+  return nn::to_json(nn::make_run_record(trainer, std::move(p), wall_seconds)).dump(2) + "\n";
 }
 
 void train_write_outputs(const std::filesystem::path& dir, const nn::Trainer& trainer,

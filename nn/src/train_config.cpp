@@ -53,7 +53,9 @@ double TrainConfig::default_lr() const {
   return d ? d->default_lr : 0.0;
 }
 
-const OptimizerDescriptor& TrainConfig::descriptor() const { return nn::optimizer(optimizer); }
+const OptimizerDescriptor& TrainConfig::descriptor() const {
+  return nn::optimizer(optimizer);
+}
 
 const OptimizerDescriptor& effective_optimizer(const TrainConfig& c) {
   const OptimizerDescriptor& d = optimizer(c.optimizer);
@@ -112,7 +114,9 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainConfig& c) {
   return c.descriptor().make(c);
 }
 
-sim::UpdateRule update_rule(const TrainConfig& c) { return c.descriptor().update_rule(c); }
+sim::UpdateRule update_rule(const TrainConfig& c) {
+  return c.descriptor().update_rule(c);
+}
 
 nlohmann::json to_json(const TrainConfig& c) {
   nlohmann::json j{

@@ -9,11 +9,11 @@
 
 #include "arrays.hpp"
 #include "bindings.hpp"
+#include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/sim/accelerator.hpp"
 #include "lnslab/sim/config.hpp"
 #include "lnslab/sim/report.hpp"
 #include "lnslab/sim/workload.hpp"
-#include "lnslab/nn/optimizers/registry.hpp"
 
 namespace lnslab::python {
 namespace {

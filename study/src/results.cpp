@@ -1,5 +1,9 @@
 #include "lnslab/study/results.hpp"
 
+#include "lnslab/nn/run_record.hpp"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -66,14 +70,24 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
   std::map<std::string, std::vector<std::vector<double>>> train_curves, test_curves;
   for (const RunSpec& run : study.runs) {
     const fs::path file = run_dir(out, run) / "run.json";
-    nlohmann::json j;
+    nn::RunRecord record;
     try {
       std::ifstream in(file);
       if (!in) throw std::runtime_error("missing");
-      j = nlohmann::json::parse(in);
+      record = nn::run_record_from_json(nlohmann::json::parse(in));
     } catch (const std::exception& e) {
       throw StudyError(file.string() + ": cannot read the run's results (" + e.what() + ")");
     }
+    if (!record.final_test_accuracy())
+      throw StudyError(file.string() + ": the run's record has no completed epoch");
+    // The record must be of this run (a stale directory of another configuration is not).
+    const nn::TrainConfig& s = record.settings;
+    if (s.optimizer != run.optimizer || s.numerics != run.numerics || s.seed != run.seed ||
+        s.lr != run.lr || s.model.kind != run.model || s.batch != run.batch)
+      throw StudyError(fmt::format(
+          "{}: the record is of another run ({} {} lr {} seed {}, expected {} {} lr {} seed {})",
+          file.string(), s.optimizer, s.numerics, s.lr, s.seed, run.optimizer, run.numerics, run.lr,
+          run.seed));
     auto [it, inserted] = index.try_emplace(run.group, groups.size());
     if (inserted) {
       GroupResult g;
@@ -93,25 +107,18 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     GroupResult& g = groups[it->second];
     g.seeds.push_back(run.seed);
     g.run_ids.push_back(run.id);
-    // A missing or mistyped field is an error naming the file, not a JSON library exception.
-    try {
-      test_acc[run.group].push_back(j.at("final_test_accuracy").get<double>());
-      const auto& epochs = j.at("epochs");
-      std::vector<double> tr, te;
-      double ips = 0.0;
-      for (const auto& e : epochs) {
-        tr.push_back(e.at("train_loss").get<double>());
-        te.push_back(e.at("test_loss").get<double>());
-        ips += e.at("images_per_second").get<double>();
-      }
-      train_acc[run.group].push_back(
-          epochs.empty() ? 0.0 : epochs.back().at("train_accuracy").get<double>());
-      speed[run.group].push_back(epochs.empty() ? 0.0 : ips / static_cast<double>(epochs.size()));
-      train_curves[run.group].push_back(tr);
-      test_curves[run.group].push_back(te);
-    } catch (const nlohmann::json::exception& e) {
-      throw StudyError(file.string() + ": malformed run record (" + e.what() + ")");
+    test_acc[run.group].push_back(*record.final_test_accuracy());
+    std::vector<double> tr, te;
+    double ips = 0.0;
+    for (const nn::EpochRecord& e : record.epochs) {
+      tr.push_back(e.train_loss);
+      te.push_back(e.test_loss);
+      ips += e.images_per_second;
     }
+    train_acc[run.group].push_back(record.epochs.back().train_accuracy);
+    speed[run.group].push_back(ips / static_cast<double>(record.epochs.size()));
+    train_curves[run.group].push_back(tr);
+    test_curves[run.group].push_back(te);
   }
   for (GroupResult& g : groups) {
     g.test_accuracy = stat_of(test_acc[g.group]);
@@ -161,8 +168,7 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
     return it->second;
   };
   for (GroupResult& g : groups) {
-    const sim::Config hw =
-        hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
+    const sim::Config hw = hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
     g.hardware = cost_step(hw, workload(g.model, g.batch), g.model, g.batch);
     const bool known = std::any_of(models.begin(), models.end(), [&](const ModelCosts& m) {
       return m.model == g.model && m.batch == g.batch;
@@ -189,8 +195,7 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
     if (g.numerics != "lns-full") continue;
     if (std::any_of(out.begin(), out.end(), [&](const Crossover& c) { return c.model == g.model; }))
       continue;
-    const sim::Config lns =
-        hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
+    const sim::Config lns = hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
     const sim::Config int8 = baseline_config(tmpl, sim::PeType::int8);
     Crossover c;
     c.model = g.model;

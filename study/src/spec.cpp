@@ -280,10 +280,9 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
                    std::string("invalid run '") + label + "': " + e.what());
             }
             // A setting the study gives must be one the optimizer takes, even at its default.
-            for (const auto& [key, option] :
-                 {std::pair{"p_scale", nn::OptimizerOption::p_scale},
-                  std::pair{"rounding", nn::OptimizerOption::rounding},
-                  std::pair{"momentum", nn::OptimizerOption::momentum}})
+            for (const auto& [key, option] : {std::pair{"p_scale", nn::OptimizerOption::p_scale},
+                                              std::pair{"rounding", nn::OptimizerOption::rounding},
+                                              std::pair{"momentum", nn::OptimizerOption::momentum}})
               if (opt(key) && !c.descriptor().takes(option))
                 fail(file, opt(key)->source(), key,
                      "does not apply to optimizer '" + c.optimizer + "'");
@@ -326,7 +325,8 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             arg("--test-limit", std::to_string(c.test_limit));
             // The optimizer's own settings, only those it takes.
             const nn::OptimizerDescriptor& d = c.descriptor();
-            if (d.takes(nn::OptimizerOption::p_scale)) arg("--p-scale", fmt::format("{}", c.p_scale));
+            if (d.takes(nn::OptimizerOption::p_scale))
+              arg("--p-scale", fmt::format("{}", c.p_scale));
             if (d.takes(nn::OptimizerOption::momentum))
               arg("--momentum", fmt::format("{}", c.momentum));
             if (d.takes(nn::OptimizerOption::rounding)) arg("--rounding", c.rounding);

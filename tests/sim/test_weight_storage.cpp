@@ -156,14 +156,15 @@ TEST_CASE("to_toml writes a config that parse_config reads back to the same cost
   std::vector<Config> configs;
   for (const char* name : {"lns8", "lns8-linear", "lns12", "fp32", "fp16", "int8"}) {
     configs.push_back(load_config(sim_test::config_dir() + "/accelerators/" + name + ".toml"));
-    configs.back().update.rule = configs.back().pe.stores_lns_weights() ? sim_test::lns_madam_rule
-                                                                        : sim_test::madam_rule;
+    configs.back().update.rule =
+        configs.back().pe.stores_lns_weights() ? sim_test::lns_madam_rule : sim_test::madam_rule;
   }
   configs.push_back(with_pe("type = \"bf16\"\nweight_format = \"lns10:eta0=0.004\""));
   configs.push_back(
       with_pe("type = \"lns\"\nformat = \"lns8:gamma=8\"\naccumulation = \"bins:F=8,W=24\"\n"
               "weight_format = \"lns8:eta0=0.016\"",
-              "[words]\npsum_bits = 100\n[update]\nrule = \"sgd\"\nfp_mults = 1\nfp_adds = 1\nlanes = 7\n"));
+              "[words]\npsum_bits = 100\n[update]\nrule = \"sgd\"\nfp_mults = 1\nfp_adds = "
+              "1\nlanes = 7\n"));
   Config scalesim = with_pe("type = \"int8\"", "[mapping]\nsearch = true\nobjective = \"edp\"\n");
   scalesim.array.timing = TimingMode::scalesim;
   configs.push_back(scalesim);

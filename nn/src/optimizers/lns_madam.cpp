@@ -143,9 +143,7 @@ OptimizerDescriptor lns_madam_descriptor() {
   };
   // Madam's normalisation (5 mults, 3 adds), round m ghat (+1, +1), then the exponent add and
   // its clamp at the weight width (3 integer adds). State: v.
-  d.update_rule = [](const TrainConfig&) {
-    return sim::UpdateRule{"lns-madam", 6, 4, 3, 1, true};
-  };
+  d.update_rule = [](const TrainConfig&) { return sim::UpdateRule{"lns-madam", 6, 4, 3, 1, true}; };
   return d;
 }
 

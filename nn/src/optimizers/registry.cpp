@@ -39,8 +39,8 @@ OptimizerDescriptor lns_stored(const OptimizerDescriptor& base) {
 std::vector<OptimizerDescriptor> build() {
   // One line per optimizer.
   std::vector<OptimizerDescriptor> list{
-      sgd_descriptor(), adam_descriptor(), lion_descriptor(), madam_descriptor(),
-      lns_madam_descriptor(),
+      sgd_descriptor(),   adam_descriptor(),      lion_descriptor(),
+      madam_descriptor(), lns_madam_descriptor(),
   };
   for (OptimizerDescriptor& d : list)
     if (d.fp32_family.empty()) d.fp32_family = d.name;
@@ -76,8 +76,8 @@ std::string_view to_string(OptimizerOption o) {
 
 const std::vector<OptimizerOption>& all_optimizer_options() {
   static const std::vector<OptimizerOption> all{
-      OptimizerOption::momentum, OptimizerOption::nesterov, OptimizerOption::weight_decay,
-      OptimizerOption::p_scale,  OptimizerOption::g_bound,  OptimizerOption::rounding,
+      OptimizerOption::momentum,         OptimizerOption::nesterov, OptimizerOption::weight_decay,
+      OptimizerOption::p_scale,          OptimizerOption::g_bound,  OptimizerOption::rounding,
       OptimizerOption::random_exponents, OptimizerOption::format};
   return all;
 }
@@ -99,8 +99,7 @@ const OptimizerDescriptor* find_optimizer(std::string_view name) {
 
 const OptimizerDescriptor& optimizer(std::string_view name) {
   if (const OptimizerDescriptor* d = find_optimizer(name)) return *d;
-  throw ConfigError("unknown optimizer '" + std::string(name) + "': expected " +
-                    optimizer_names());
+  throw ConfigError("unknown optimizer '" + std::string(name) + "': expected " + optimizer_names());
 }
 
 std::string optimizer_names() {

@@ -50,8 +50,7 @@ OptimizerDescriptor sgd_descriptor() {
   d.name = "sgd";
   d.description = "SGD with momentum (PyTorch convention), optional Nesterov and L2 decay";
   d.default_lr = 0.1;
-  d.options = {OptimizerOption::momentum, OptimizerOption::nesterov,
-               OptimizerOption::weight_decay};
+  d.options = {OptimizerOption::momentum, OptimizerOption::nesterov, OptimizerOption::weight_decay};
   d.lns_stored_variant = true;
   d.make = [](const TrainConfig& c) {
     return std::make_unique<Sgd>(SgdConfig{c.momentum, c.nesterov, c.weight_decay});

@@ -62,7 +62,6 @@ struct TrainedAs {
   std::string accelerator;  ///< lns-full: the config file the run trained on
 };
 
-
 /// The accelerator a configuration trained on, derived from `tmpl`; StudyError on a mismatch.
 sim::Config hardware_config(const sim::Config& tmpl, const TrainedAs& run);
 /// A baseline array of PE type `pe` (fp32, int8, fp16, bf16) derived from `tmpl`.

@@ -1,0 +1,59 @@
+#pragma once
+// The record of one training run (run.json): its settings, provenance, data, per-epoch metrics,
+// the final metrics and, for lns-full, the simulated accelerator's costs. `lnslab train` writes
+// it; the study reads it back. One type, one JSON form (to_json / run_record_from_json).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "lnslab/nn/train_config.hpp"
+#include "lnslab/nn/trainer.hpp"
+
+namespace lnslab::nn {
+
+/// Which build made the run, and where (filled by the program that trains).
+struct Provenance {
+  std::string lnslab_version, git_revision, compiler, build_type, flags;
+  int threads = 1;
+  std::string cpu;
+  unsigned hardware_threads = 0;
+};
+
+struct DataSummary {
+  std::string train, test;  ///< dataset names
+  std::size_t train_images = 0, validation_images = 0, test_images = 0;
+};
+
+/// lns-full: every GEMM of training ran on this simulated accelerator.
+struct SimulatedSummary {
+  std::string accelerator;
+  std::uint64_t steps = 0;
+  double cycles_per_step = 0, energy_pj_per_step = 0;
+};
+
+struct RunRecord {
+  TrainConfig settings;
+  Provenance provenance;
+  DataSummary data;
+  std::size_t trainable_parameters = 0;
+  std::string storage;  ///< "fp32" or the LNS weight format
+  std::vector<EpochRecord> epochs;
+  int completed_epochs = 0;
+  std::uint64_t steps = 0;
+  double wall_seconds_this_invocation = 0;
+  std::optional<SimulatedSummary> simulated;
+  /// The last epoch's test accuracy (none before the first epoch).
+  std::optional<double> final_test_accuracy() const;
+};
+
+/// The record of `trainer` as it stands.
+RunRecord make_run_record(const Trainer& trainer, Provenance provenance, double wall_seconds);
+
+nlohmann::json to_json(const RunRecord& r);
+/// Inverse of to_json. Throws ConfigError naming the missing or mistyped key.
+RunRecord run_record_from_json(const nlohmann::json& j);
+
+}  // namespace lnslab::nn

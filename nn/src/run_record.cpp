@@ -1,0 +1,146 @@
+#include "lnslab/nn/run_record.hpp"
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "lnslab/nn/errors.hpp"
+
+namespace lnslab::nn {
+namespace {
+
+nlohmann::json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
+}
+
+double number_or_nan(const nlohmann::json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+}  // namespace
+
+std::optional<double> RunRecord::final_test_accuracy() const {
+  if (epochs.empty()) return std::nullopt;
+  return epochs.back().test_accuracy;
+}
+
+RunRecord make_run_record(const Trainer& trainer, Provenance provenance, double wall_seconds) {
+  RunRecord r;
+  r.settings = trainer.config();
+  r.provenance = std::move(provenance);
+  r.data = {trainer.train_set().name, trainer.test_set().name, trainer.train_set().size(),
+            trainer.validation_set().size(), trainer.test_set().size()};
+  r.trainable_parameters = trainer.network().params().trainable_size();
+  r.storage = trainer.config().lns_weights() ? trainer.config().format : std::string("fp32");
+  r.epochs = trainer.history();
+  r.completed_epochs = trainer.completed_epochs();
+  r.steps = trainer.steps();
+  r.wall_seconds_this_invocation = wall_seconds;
+  if (const SimulatedSteps* s = trainer.simulated())
+    r.simulated =
+        SimulatedSummary{s->accelerator, s->steps, s->cycles_per_step(), s->energy_pj_per_step()};
+  return r;
+}
+
+nlohmann::json to_json(const RunRecord& r) {
+  nlohmann::json j;
+  j["settings"] = to_json(r.settings);
+  j["seed"] = r.settings.seed;
+  const Provenance& p = r.provenance;
+  j["provenance"] = {
+      {"lnslab_version", p.lnslab_version},
+      {"git_revision", p.git_revision},
+      {"compiler", p.compiler},
+      {"build_type", p.build_type},
+      {"flags", p.flags},
+      {"threads", p.threads},
+      {"machine", {{"cpu", p.cpu}, {"hardware_threads", p.hardware_threads}}},
+  };
+  j["data"] = {{"train", r.data.train},
+               {"train_images", r.data.train_images},
+               {"validation_images", r.data.validation_images},
+               {"test", r.data.test},
+               {"test_images", r.data.test_images}};
+  j["parameters"] = {{"trainable", r.trainable_parameters}, {"storage", r.storage}};
+  nlohmann::json epochs = nlohmann::json::array();
+  for (const EpochRecord& e : r.epochs)
+    epochs.push_back({{"epoch", e.epoch},
+                      {"lr", e.lr},
+                      {"lr_note", e.lr_note},
+                      {"train_loss", e.train_loss},
+                      {"train_accuracy", e.train_accuracy},
+                      {"val_loss", number_or_null(e.val_loss)},
+                      {"val_accuracy", number_or_null(e.val_accuracy)},
+                      {"test_loss", e.test_loss},
+                      {"test_accuracy", e.test_accuracy},
+                      {"seconds", e.seconds},
+                      {"images_per_second", e.images_per_second}});
+  j["epochs"] = epochs;
+  j["completed_epochs"] = r.completed_epochs;
+  j["steps"] = r.steps;
+  j["wall_seconds_this_invocation"] = r.wall_seconds_this_invocation;
+  if (r.simulated)
+    j["simulated"] = {{"accelerator", r.simulated->accelerator},
+                      {"steps", r.simulated->steps},
+                      {"cycles_per_step", r.simulated->cycles_per_step},
+                      {"energy_pj_per_step", r.simulated->energy_pj_per_step}};
+  const std::optional<double> final_acc = r.final_test_accuracy();
+  j["final_test_accuracy"] = final_acc ? nlohmann::json(*final_acc) : nlohmann::json(nullptr);
+  return j;
+}
+
+RunRecord run_record_from_json(const nlohmann::json& j) {
+  RunRecord r;
+  try {
+    r.settings = train_config_from_json(j.at("settings"));
+    const auto& p = j.at("provenance");
+    r.provenance = {p.at("lnslab_version").get<std::string>(),
+                    p.at("git_revision").get<std::string>(),
+                    p.at("compiler").get<std::string>(),
+                    p.at("build_type").get<std::string>(),
+                    p.at("flags").get<std::string>(),
+                    p.at("threads").get<int>(),
+                    p.at("machine").at("cpu").get<std::string>(),
+                    p.at("machine").at("hardware_threads").get<unsigned>()};
+    const auto& d = j.at("data");
+    r.data = {d.at("train").get<std::string>(), d.at("test").get<std::string>(),
+              d.at("train_images").get<std::size_t>(), d.at("validation_images").get<std::size_t>(),
+              d.at("test_images").get<std::size_t>()};
+    r.trainable_parameters = j.at("parameters").at("trainable").get<std::size_t>();
+    r.storage = j.at("parameters").at("storage").get<std::string>();
+    for (const auto& e : j.at("epochs")) {
+      EpochRecord x;
+      x.epoch = e.at("epoch").get<int>();
+      x.lr = e.at("lr").get<double>();
+      x.lr_note = e.at("lr_note").get<std::string>();
+      x.train_loss = e.at("train_loss").get<double>();
+      x.train_accuracy = e.at("train_accuracy").get<double>();
+      x.val_loss = number_or_nan(e.at("val_loss"));
+      x.val_accuracy = number_or_nan(e.at("val_accuracy"));
+      x.test_loss = e.at("test_loss").get<double>();
+      x.test_accuracy = e.at("test_accuracy").get<double>();
+      x.seconds = e.at("seconds").get<double>();
+      x.images_per_second = e.at("images_per_second").get<double>();
+      r.epochs.push_back(std::move(x));
+    }
+    r.completed_epochs = j.at("completed_epochs").get<int>();
+    r.steps = j.at("steps").get<std::uint64_t>();
+    r.wall_seconds_this_invocation = j.at("wall_seconds_this_invocation").get<double>();
+    if (j.contains("simulated")) {
+      const auto& s = j.at("simulated");
+      r.simulated = SimulatedSummary{
+          s.at("accelerator").get<std::string>(), s.at("steps").get<std::uint64_t>(),
+          s.at("cycles_per_step").get<double>(), s.at("energy_pj_per_step").get<double>()};
+    }
+    // Redundant fields must agree with the record they summarise.
+    const std::optional<double> final_acc = r.final_test_accuracy();
+    if (final_acc ? j.at("final_test_accuracy") != nlohmann::json(*final_acc)
+                  : !j.at("final_test_accuracy").is_null())
+      throw ConfigError("final_test_accuracy differs from the last epoch's test_accuracy");
+  } catch (const nlohmann::json::exception& e) {
+    throw ConfigError(std::string("malformed run record: ") + e.what());
+  }
+  return r;
+}
+
+}  // namespace lnslab::nn
