@@ -74,7 +74,8 @@ void run_study(const StudyOptions& o) {
              s.runs.size(), jobs, out.string());
   std::fflush(stdout);
   const fs::path self = fs::read_symlink("/proc/self/exe");
-  const auto outcomes = study::run_grid(s, out, self, jobs, [](const study::Progress& p) {
+  study::LocalProcessLauncher launcher(self);
+  const auto outcomes = study::run_grid(s, out, launcher, jobs, [](const study::Progress& p) {
     fmt::print("[{} done, {} running, {} left, ETA {}] {}\n", p.done, p.running, p.left,
                duration(p.eta_seconds), p.last);
     std::fflush(stdout);

@@ -36,9 +36,10 @@ bool is_cached(const fs::path& dir, const nlohmann::json& args) {
   }
 }
 
-// Starts `lnslab train ARGS --out DIR` with stdout and stderr in DIR/log.txt.
-pid_t start(const fs::path& lnslab, const RunSpec& run, const fs::path& dir) {
-  std::vector<std::string> args{lnslab.string(), "train"};
+}  // namespace
+
+long LocalProcessLauncher::start(const RunSpec& run, const fs::path& dir) {
+  std::vector<std::string> args{lnslab_.string(), "train"};
   args.insert(args.end(), run.train_args.begin(), run.train_args.end());
   args.push_back("--out");
   args.push_back(dir.string());
@@ -51,13 +52,18 @@ pid_t start(const fs::path& lnslab, const RunSpec& run, const fs::path& dir) {
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, lnslab.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, lnslab_.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw StudyError("cannot start " + lnslab.string() + " for run " + run.id);
-  return pid;
+  if (rc != 0) throw StudyError("cannot start " + lnslab_.string() + " for run " + run.id);
+  return static_cast<long>(pid);
 }
 
-}  // namespace
+RunLauncher::Finished LocalProcessLauncher::wait_any() {
+  int status = 0;
+  const pid_t pid = waitpid(-1, &status, 0);
+  if (pid < 0) return {};
+  return {static_cast<long>(pid), WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)};
+}
 
 fs::path run_dir(const fs::path& out, const RunSpec& run) {
   return out / "runs" / run.id;
@@ -78,7 +84,7 @@ std::string format_plan(const Study& study, const fs::path& out) {
   return s;
 }
 
-std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const fs::path& lnslab,
+std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, RunLauncher& launcher,
                                  int jobs, const std::function<void(const Progress&)>& progress) {
   std::vector<RunOutcome> outcomes(study.runs.size());
   std::vector<std::size_t> queue;
@@ -103,7 +109,7 @@ std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const 
                       : "starting";
   if (progress) progress(p);
 
-  std::map<pid_t, std::pair<std::size_t, Clock::time_point>> running;
+  std::map<long, std::pair<std::size_t, Clock::time_point>> running;
   double finished_seconds = 0.0;
   int finished = 0;
   std::size_t next = 0;
@@ -113,20 +119,19 @@ std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, const 
       const fs::path dir = run_dir(out, study.runs[i]);
       fs::create_directories(dir);
       fs::remove(dir / "args.json");
-      running[start(lnslab, study.runs[i], dir)] = {i, Clock::now()};
+      running[launcher.start(study.runs[i], dir)] = {i, Clock::now()};
       --p.left;
       ++p.running;
     }
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) break;
-    auto it = running.find(pid);
+    const RunLauncher::Finished f = launcher.wait_any();
+    if (f.handle < 0) break;
+    auto it = running.find(f.handle);
     if (it == running.end()) continue;
     const auto [i, t0] = it->second;
     running.erase(it);
     RunOutcome& o = outcomes[i];
     o.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    o.exit_code = f.exit_code;
     const fs::path dir = run_dir(out, study.runs[i]);
     o.ok = o.exit_code == 0 && fs::exists(dir / "run.json");
     if (o.ok) {

@@ -62,8 +62,9 @@ TEST_CASE("a tiny study runs, resumes and reports the runs' own numbers", "[stud
   const Study s = load_study(file, Mode::normal);
   REQUIRE(s.runs.size() == 4);
   const fs::path out = dir / "out";
+  LocalProcessLauncher launcher(LNSLAB_BINARY);
 
-  auto outcomes = run_grid(s, out, LNSLAB_BINARY, 2, {});
+  auto outcomes = run_grid(s, out, launcher, 2, {});
   for (const auto& o : outcomes) {
     INFO(o.id);
     CHECK(o.ok);
@@ -73,7 +74,7 @@ TEST_CASE("a tiny study runs, resumes and reports the runs' own numbers", "[stud
   // An interrupted study: one run lost its result (it was in flight); the others are kept.
   fs::remove(run_dir(out, s.runs[1]) / "run.json");
   const auto kept_time = fs::last_write_time(run_dir(out, s.runs[0]) / "run.json");
-  outcomes = run_grid(s, out, LNSLAB_BINARY, 2, {});
+  outcomes = run_grid(s, out, launcher, 2, {});
   CHECK(outcomes[0].cached);
   CHECK_FALSE(outcomes[1].cached);
   CHECK(outcomes[1].ok);
@@ -174,7 +175,8 @@ TEST_CASE("the quick study costs every configuration on its own hardware", "[stu
   const fs::path dir = temp_dir("quick-hw");
   const Study s = load_study(synthetic_default_study(dir), Mode::quick);
   const fs::path out = dir / "out";
-  for (const auto& o : run_grid(s, out, LNSLAB_BINARY, 2, {})) {
+  LocalProcessLauncher launcher(LNSLAB_BINARY);
+  for (const auto& o : run_grid(s, out, launcher, 2, {})) {
     INFO(o.id);
     REQUIRE(o.ok);
   }
@@ -340,5 +342,36 @@ TEST_CASE("lrs expand into one configuration per learning rate; --models restric
              Catch::Contains("batchnorm"));
   // No template accelerator: refused before any run, not after the training.
   CHECK_THAT(error_of("data = \"synthetic\"\n" + runs), Catch::Contains("accelerators"));
+  fs::remove_all(dir);
+}
+
+// The grid logic knows runs only through the launcher interface: a launcher of its own sees
+// every run once, costliest first, and its exit codes become the outcomes.
+TEST_CASE("run_grid starts runs through any RunLauncher, costliest first") {
+  struct Recording final : RunLauncher {
+    std::vector<const RunSpec*> started;
+    std::vector<long> pending;
+    long start(const RunSpec& run, const fs::path&) override {
+      started.push_back(&run);
+      pending.push_back(static_cast<long>(started.size()));
+      return pending.back();
+    }
+    Finished wait_any() override {
+      if (pending.empty()) return {};
+      const long h = pending.front();
+      pending.erase(pending.begin());
+      return {h, 3};
+    }
+  } launcher;
+  const fs::path dir = temp_dir("launcher");
+  const Study s = load_study(synthetic_default_study(dir), Mode::quick);
+  const auto outcomes = run_grid(s, dir / "out", launcher, 2, {});
+  REQUIRE(launcher.started.size() == s.runs.size());
+  for (std::size_t i = 1; i < launcher.started.size(); ++i)
+    CHECK(launcher.started[i - 1]->expected_cost >= launcher.started[i]->expected_cost);
+  for (const RunOutcome& o : outcomes) {
+    CHECK_FALSE(o.ok);
+    CHECK(o.exit_code == 3);
+  }
   fs::remove_all(dir);
 }

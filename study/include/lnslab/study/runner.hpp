@@ -1,8 +1,8 @@
 #pragma once
-// Runs the grid: each run is a `lnslab train` process writing OUT/runs/<id>/ (run.json,
-// metrics.csv, checkpoint, log.txt). A run whose run.json exists with the same arguments
-// (OUT/runs/<id>/args.json) is skipped, so a re-run resumes a study and a crash loses only the
-// runs in flight. Up to `jobs` processes run at once.
+// Runs the grid: each run writes OUT/runs/<id>/ (run.json, metrics.csv, checkpoint, log.txt),
+// started by a RunLauncher (a local `lnslab train` process by default). A run whose run.json exists
+// with the same arguments (OUT/runs/<id>/args.json) is skipped, so a re-run resumes a study and a
+// crash loses only the runs in flight. Up to `jobs` processes run at once.
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -28,9 +28,36 @@ struct Progress {
   std::string last;           ///< a line about the event
 };
 
-/// `lnslab` is the executable to run (`lnslab train ...`). Returns one outcome per run, in order.
+/// How runs are started and awaited: the grid logic (caching, order, progress) knows no more.
+/// Local processes today; another launcher (e.g. MPI ranks) implements the same two calls.
+class RunLauncher {
+ public:
+  virtual ~RunLauncher() = default;
+  /// Starts `run`, writing its record into `dir`; returns a handle unique among running runs.
+  virtual long start(const RunSpec& run, const std::filesystem::path& dir) = 0;
+  struct Finished {
+    long handle = -1;
+    int exit_code = 0;  ///< 128 + signal for a killed run
+  };
+  /// Waits until one started run ends (handle -1 when none is running).
+  virtual Finished wait_any() = 0;
+};
+
+/// Runs `lnslab train ARGS --out DIR` as a local process, stdout and stderr in DIR/log.txt.
+class LocalProcessLauncher final : public RunLauncher {
+ public:
+  explicit LocalProcessLauncher(std::filesystem::path lnslab) : lnslab_(std::move(lnslab)) {}
+  long start(const RunSpec& run, const std::filesystem::path& dir) override;
+  Finished wait_any() override;
+
+ private:
+  std::filesystem::path lnslab_;
+};
+
+/// Runs the grid with up to `jobs` runs at once through `launcher`. Returns one outcome per run,
+/// in order.
 std::vector<RunOutcome> run_grid(const Study& study, const std::filesystem::path& out,
-                                 const std::filesystem::path& lnslab, int jobs,
+                                 RunLauncher& launcher, int jobs,
                                  const std::function<void(const Progress&)>& progress);
 
 /// OUT/runs/<id>
