@@ -52,15 +52,16 @@ struct BoundArgs {
 };
 
 std::string read_binary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("--checkpoint " + path + ": cannot open the checkpoint file");
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  try {
+    return util::read_file(path, "--checkpoint");
+  } catch (const util::FileError& e) {
+    throw InputError(std::string(e.what()) + " (expected a checkpoint file)");
+  }
 }
 
 nn::Dataset load_train(const std::string& dir, std::uint64_t data_seed) {
   if (dir == "synthetic")  // the same set as `lnslab train --data synthetic --seed S`
-    return nn::make_synthetic(2000, nn::Shape{1, 16, 16}, 10, nn::derive_seed(data_seed, 100, 0),
-                              nn::derive_seed(data_seed, 100, 1));
+    return nn::synthetic_split(data_seed, true);
   return nn::load_idx_split(dir, "train");
 }
 

@@ -59,18 +59,15 @@ void check_optimizer_options(const nn::TrainConfig& config, const std::vector<Se
 }
 
 std::string read_binary(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("--resume " + path + ": cannot open the checkpoint file");
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  try {
+    return util::read_file(path, "--resume");
+  } catch (const util::FileError& e) {
+    throw InputError(std::string(e.what()) + " (expected a checkpoint file)");
+  }
 }
 
 nn::Dataset load(const nn::TrainConfig& c, bool train) {
-  if (c.data_dir == "synthetic") {
-    const nn::Shape shape{1, 16, 16};
-    const std::uint64_t prototypes = nn::derive_seed(c.seed, 100, 0);
-    return train ? nn::make_synthetic(2000, shape, 10, prototypes, nn::derive_seed(c.seed, 100, 1))
-                 : nn::make_synthetic(500, shape, 10, prototypes, nn::derive_seed(c.seed, 100, 2));
-  }
+  if (c.data_dir == "synthetic") return nn::synthetic_split(c.seed, train);
   return nn::load_idx_split(c.data_dir, train ? "train" : "t10k");
 }
 

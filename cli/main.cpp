@@ -38,6 +38,9 @@ int main(int argc, char** argv) {
   } catch (const lnslab::cli::InputError& e) {
     std::fprintf(stderr, "lnslab: error: %s\n", e.what());
     return 2;
+  } catch (const lnslab::util::FileError& e) {
+    std::fprintf(stderr, "lnslab: error: %s\n", e.what());
+    return 2;
   } catch (const lnslab::lns::FormatError& e) {
     std::fprintf(stderr, "lnslab: error: %s\n", e.what());
     return 2;

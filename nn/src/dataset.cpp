@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/trainer.hpp"
 
 namespace lnslab::nn {
 
@@ -33,6 +34,13 @@ std::vector<std::size_t> shuffled_order(std::size_t n, lns::Rng& rng) {
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
   return order;
+}
+
+Dataset synthetic_split(std::uint64_t seed, bool train) {
+  const Shape shape{1, 16, 16};
+  const std::uint64_t prototypes = derive_seed(seed, 100, 0);
+  return train ? make_synthetic(2000, shape, 10, prototypes, derive_seed(seed, 100, 1))
+               : make_synthetic(500, shape, 10, prototypes, derive_seed(seed, 100, 2));
 }
 
 Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t prototype_seed,

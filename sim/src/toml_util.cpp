@@ -8,16 +8,16 @@
 #include <fmt/format.h>
 
 #include "lnslab/sim/errors.hpp"
+#include "lnslab/util/files.hpp"
 
 namespace lnslab::sim::detail {
 
 std::string read_text_file(const std::filesystem::path& path, const std::string& what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(what + " " + path.string() + ": cannot open the file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ConfigError(what + " " + path.string() + ": read error");
-  return ss.str();
+  try {
+    return util::read_file(path, what);
+  } catch (const util::FileError& e) {
+    throw ConfigError(e.what());
+  }
 }
 
 toml::table parse_toml(std::string_view text, const std::string& origin) {

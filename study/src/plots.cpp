@@ -7,11 +7,13 @@
 #include <map>
 #include <set>
 
-#include "atomic_file.hpp"
+#include "lnslab/util/files.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "tables.hpp"
 
 namespace lnslab::study::detail {
+
+using util::write_file_atomically;
 namespace {
 
 namespace fs = std::filesystem;
@@ -90,8 +92,8 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
     acc_data += "\n\n";
     rel_data += "\n\n";
   }
-  write_atomically(plots / "accuracy_vs_bits.dat", acc_data);
-  write_atomically(plots / "relative_vs_bits.dat", rel_data);
+  write_file_atomically(plots / "accuracy_vs_bits.dat", acc_data);
+  write_file_atomically(plots / "relative_vs_bits.dat", rel_data);
 
   std::string loss_data;
   for (const GroupResult& g : r.groups) {
@@ -100,7 +102,7 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
       loss_data += fmt::format("{} {:.6f} {:.6f}\n", e + 1, g.train_loss[e], g.test_loss[e]);
     loss_data += "\n\n";
   }
-  write_atomically(plots / "loss_curves.dat", loss_data);
+  write_file_atomically(plots / "loss_curves.dat", loss_data);
 
   // Energy per step: one bar per configuration on its own hardware, then the baselines.
   std::string energy_data = "row DRAM SRAM+registers PE update\n";
@@ -115,7 +117,7 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
     if (g.hardware) bar(config_name(g) + " [" + g.model + "]", *g.hardware);
   for (const ModelCosts& m : r.models)
     for (const HardwareCost& h : m.baselines) bar("baseline " + h.pe + " [" + m.model + "]", h);
-  write_atomically(plots / "energy_by_component.dat", energy_data);
+  write_file_atomically(plots / "energy_by_component.dat", energy_data);
 
   // Accuracy against lr, one series per swept configuration.
   std::string lr_data;
@@ -128,7 +130,7 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
                              100 * p.test_accuracy.min, 100 * p.test_accuracy.max);
     lr_data += "\n\n";
   }
-  write_atomically(plots / "accuracy_vs_lr.dat", lr_data);
+  write_file_atomically(plots / "accuracy_vs_lr.dat", lr_data);
 
   std::string gp;
   const std::string dir = plots.string();
@@ -187,7 +189,7 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
       gp += error_lines(plots / "accuracy_vs_lr.dat", lr_series) + "unset logscale x\n";
     }
   }
-  write_atomically(plots / "plots.gp", gp);
+  write_file_atomically(plots / "plots.gp", gp);
   for (const char* name : plot_names)  // a plot of an earlier report must not pass for this one's
     for (const char* ext : {".svg", ".png"}) fs::remove(plots / (std::string(name) + ext));
   std::vector<fs::path> written;

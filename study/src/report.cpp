@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "atomic_file.hpp"
+#include "lnslab/util/files.hpp"
 #include "plots.hpp"
 #include "tables.hpp"
 
@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using detail::config_name;
-using detail::write_atomically;
+using util::write_file_atomically;
 
 std::string file_name(const std::string& accelerator) {
   std::string s;
@@ -82,7 +82,7 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
   std::set<std::string> written_hw;
   auto write_hw = [&](const HardwareCost& h) {
     if (written_hw.insert(h.accelerator).second)
-      write_atomically(hw_dir / file_name(h.accelerator), h.config_toml);
+      write_file_atomically(hw_dir / file_name(h.accelerator), h.config_toml);
   };
   for (const GroupResult& g : r.groups)
     if (g.hardware) write_hw(*g.hardware);
@@ -125,11 +125,11 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
           s.at_default ? nlohmann::json(s.at_default->mean) : nlohmann::json(nullptr)},
          {"loss_from_not_tuning", loss ? nlohmann::json(*loss) : nlohmann::json(nullptr)}});
   }
-  write_atomically(out / "results.json", j.dump(2) + "\n");
+  write_file_atomically(out / "results.json", j.dump(2) + "\n");
 
   std::string csv = kCsvHeader;
   for (const auto& g : r.groups) csv += csv_row(g);
-  write_atomically(out / "results.csv", csv);
+  write_file_atomically(out / "results.csv", csv);
 
   const std::vector<fs::path> written = detail::write_plots(r, out / "plots");
 
@@ -191,7 +191,7 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
     if (fs::exists(out / "plots" / (std::string(name) + ".png")))
       md += fmt::format("![{}](plots/{}.png)\n\n", name, name);
   if (written.empty()) md += "(gnuplot was not available or failed: see plots/gnuplot.log)\n";
-  write_atomically(out / "report.md", md);
+  write_file_atomically(out / "report.md", md);
   return written;
 }
 

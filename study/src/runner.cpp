@@ -1,5 +1,7 @@
 #include "lnslab/study/runner.hpp"
 
+#include "lnslab/util/files.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,17 +22,11 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 bool is_cached(const fs::path& dir, const nlohmann::json& args) {
   if (!fs::exists(dir / "run.json") || !fs::exists(dir / "args.json")) return false;
   try {
-    return nlohmann::json::parse(read_text(dir / "args.json")) == args;
+    return nlohmann::json::parse(util::read_file(dir / "args.json")) == args;
   } catch (const std::exception&) {
     return false;
   }
@@ -135,7 +131,8 @@ std::vector<RunOutcome> run_grid(const Study& study, const fs::path& out, RunLau
     const fs::path dir = run_dir(out, study.runs[i]);
     o.ok = o.exit_code == 0 && fs::exists(dir / "run.json");
     if (o.ok) {
-      std::ofstream(dir / "args.json") << nlohmann::json(study.runs[i].train_args).dump() << "\n";
+      util::write_file_atomically(dir / "args.json",
+                                  nlohmann::json(study.runs[i].train_args).dump() + "\n");
     }
     ++p.done;
     --p.running;

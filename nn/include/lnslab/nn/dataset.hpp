@@ -52,6 +52,10 @@ Dataset load_idx_split(const std::filesystem::path& dir, const std::string& spli
 Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t prototype_seed,
                        std::uint64_t sample_seed, double noise = 0.35);
 
+/// The synthetic set of `--data synthetic` (lnslab train, lnslab bound): 10 classes of 16x16
+/// images, 2000 training and 500 test samples, its prototypes and samples drawn from `seed`.
+Dataset synthetic_split(std::uint64_t seed, bool train);
+
 /// Moves a seeded random `fraction` of `train` into a returned validation set.
 Dataset split_validation(Dataset& train, double fraction, std::uint64_t seed);
 
