@@ -12,14 +12,8 @@
 
 #include "gemm_internal.hpp"
 #include "gemm_simd.hpp"
+#include "isa.hpp"
 #include "lnslab/lns/fixed_point.hpp"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_DOT_SIMD 1
-#include <immintrin.h>
-#else
-#define LNSLAB_DOT_SIMD 0
-#endif
 
 namespace lnslab::lns {
 namespace {
@@ -54,13 +48,11 @@ void dot_portable(const DotArgs& d, const code_t* a, const code_t* b, std::size_
   }
 }
 
-#if LNSLAB_DOT_SIMD
-#define LNSLAB_DOT_AVX2 __attribute__((target("avx2")))
-#define LNSLAB_DOT_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512vbmi")))
+#if LNSLAB_X86
 
 // 8 products per step: table index and sign mask per lane (32-bit), NaN lanes ORed into `nan`.
-LNSLAB_DOT_AVX2 inline __m256i dot_lanes(const DotArgs& d, const code_t* a, const code_t* b,
-                                         __m256i& negative, __m256i& nan) {
+LNSLAB_TARGET_AVX2 inline __m256i dot_lanes(const DotArgs& d, const code_t* a, const code_t* b,
+                                            __m256i& negative, __m256i& nan) {
   const __m256i ca =
       _mm256_and_si256(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a))),
                        _mm256_set1_epi32(static_cast<int>(d.code_a)));
@@ -80,8 +72,8 @@ LNSLAB_DOT_AVX2 inline __m256i dot_lanes(const DotArgs& d, const code_t* a, cons
   return _mm256_andnot_si256(skip, _mm256_add_epi32(ka, kb));
 }
 
-LNSLAB_DOT_AVX2 std::size_t dot_avx2(const DotArgs& d, const code_t* a, const code_t* b,
-                                     std::size_t n, DotSums& r) {
+LNSLAB_TARGET_AVX2 std::size_t dot_avx2(const DotArgs& d, const code_t* a, const code_t* b,
+                                        std::size_t n, DotSums& r) {
   const auto* t = reinterpret_cast<const long long*>(d.table);
   const __m256i big = _mm256_set1_epi64x(d.big);
   __m256i sum = _mm256_setzero_si256(), abs = sum, over = sum, nan = sum;
@@ -115,8 +107,8 @@ LNSLAB_DOT_AVX2 std::size_t dot_avx2(const DotArgs& d, const code_t* a, const co
 }
 
 // AVX-512: the same lanes, one 8-lane gather per 8 products.
-LNSLAB_DOT_AVX512 std::size_t dot_avx512(const DotArgs& d, const code_t* a, const code_t* b,
-                                         std::size_t n, DotSums& r) {
+LNSLAB_TARGET_AVX512 std::size_t dot_avx512(const DotArgs& d, const code_t* a, const code_t* b,
+                                            std::size_t n, DotSums& r) {
   const auto* t = reinterpret_cast<const long long*>(d.table);
   const __m512i big = _mm512_set1_epi64(d.big);
   __m512i sum = _mm512_setzero_si512(), abs = sum;
@@ -181,7 +173,7 @@ double GemmPlan::dot(const code_t* a, const code_t* b, std::size_t n, GemmCounts
   d.big = limit;
   DotSums r;
   std::size_t done = 0;
-#if LNSLAB_DOT_SIMD
+#if LNSLAB_X86
   if (stride_a == 1 && stride_b == 1) {
     if (kernels_detail::avx512_active())
       done = dot_avx512(d, a, b, n, r);

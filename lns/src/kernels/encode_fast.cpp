@@ -35,20 +35,7 @@
 #include <mutex>
 #include <vector>
 
-#include "gemm_simd.hpp"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_ENC_X86 1
-#include <immintrin.h>
-#define LNSLAB_ENC_AVX2 __attribute__((target("avx2")))
-#define LNSLAB_ENC_AVX2_INLINE inline __attribute__((always_inline, target("avx2")))
-#define LNSLAB_ENC_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi")))
-#define LNSLAB_ENC_AVX512_INLINE \
-  inline __attribute__((always_inline, target("avx512f,avx512bw,avx512vl,avx512vbmi")))
-#else
-#define LNSLAB_ENC_X86 0
-#endif
-#define LNSLAB_ENC_INLINE inline __attribute__((always_inline))
+#include "isa.hpp"
 
 namespace lnslab::lns::kernels_detail {
 namespace {
@@ -207,7 +194,7 @@ struct EncodeParams {
 };
 
 // The range rule and the special inputs, given the threshold count k of |x|.
-LNSLAB_ENC_INLINE std::int32_t finish(const EncodeParams& p, std::int32_t k, std::uint32_t bits) {
+LNSLAB_INLINE std::int32_t finish(const EncodeParams& p, std::int32_t k, std::uint32_t bits) {
   const std::uint32_t mag = bits & 0x7FFFFFFFu;
   const std::int32_t sign = (bits >> 31) != 0 ? p.sign_bit : 0;
   k = k < p.low ? p.low : k;
@@ -217,7 +204,7 @@ LNSLAB_ENC_INLINE std::int32_t finish(const EncodeParams& p, std::int32_t k, std
   return mag == 0 ? 0 : r;
 }
 
-LNSLAB_ENC_INLINE std::int32_t encode_one(const EncodeParams& p, float x) {
+LNSLAB_INLINE std::int32_t encode_one(const EncodeParams& p, float x) {
   const auto bits = std::bit_cast<std::uint32_t>(x);
   const std::int32_t d = static_cast<std::int32_t>(bits & 0x7FFFFFFFu) - p.lo;
   std::int32_t j = d >> p.shift;
@@ -246,10 +233,10 @@ void encode_search(const EncodeParams& p, const std::vector<std::uint32_t>& t, c
 }
 
 // ---- encode: AVX2 and AVX-512 (same steps as encode_one and finish) ------------------------
-#if LNSLAB_ENC_X86
+#if LNSLAB_X86
 
-LNSLAB_ENC_AVX2_INLINE __m256i encode8_avx2(const EncodeParams& p, __m128i shift,
-                                            __m128i count_bits, __m256i bits) {
+LNSLAB_INLINE_AVX2 __m256i encode8_avx2(const EncodeParams& p, __m128i shift, __m128i count_bits,
+                                        __m256i bits) {
   const __m256i zero = _mm256_setzero_si256();
   const __m256i inf = _mm256_set1_epi32(static_cast<int>(inf_bits));
   const __m256i mag = _mm256_and_si256(bits, _mm256_set1_epi32(0x7FFFFFFF));
@@ -269,13 +256,13 @@ LNSLAB_ENC_AVX2_INLINE __m256i encode8_avx2(const EncodeParams& p, __m128i shift
   return _mm256_andnot_si256(_mm256_cmpeq_epi32(mag, zero), res);
 }
 
-LNSLAB_ENC_AVX2_INLINE __m256i load8(const float* x) {
+LNSLAB_INLINE_AVX2 __m256i load8(const float* x) {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
 }
 
 template <typename T>
-LNSLAB_ENC_AVX2 std::size_t encode_avx2(const EncodeParams& p, const float* x, T* out,
-                                        std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t encode_avx2(const EncodeParams& p, const float* x, T* out,
+                                           std::size_t n) {
   const __m128i shift = _mm_cvtsi32_si128(p.shift);
   const __m128i count_bits = _mm_cvtsi32_si128(p.count_bits);
   std::size_t i = 0;
@@ -306,8 +293,8 @@ LNSLAB_ENC_AVX2 std::size_t encode_avx2(const EncodeParams& p, const float* x, T
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-LNSLAB_ENC_AVX512_INLINE __m512i encode16_avx512(const EncodeParams& p, __m128i shift,
-                                                 __m128i count_bits, __m512i bits) {
+LNSLAB_INLINE_AVX512 __m512i encode16_avx512(const EncodeParams& p, __m128i shift,
+                                             __m128i count_bits, __m512i bits) {
   const __m512i inf = _mm512_set1_epi32(static_cast<int>(inf_bits));
   const __m512i mag = _mm512_and_si512(bits, _mm512_set1_epi32(0x7FFFFFFF));
   const __m512i sign = _mm512_and_si512(_mm512_srai_epi32(bits, 31), _mm512_set1_epi32(p.sign_bit));
@@ -328,8 +315,8 @@ LNSLAB_ENC_AVX512_INLINE __m512i encode16_avx512(const EncodeParams& p, __m128i 
 }
 
 template <typename T>
-LNSLAB_ENC_AVX512 std::size_t encode_avx512(const EncodeParams& p, const float* x, T* out,
-                                            std::size_t n) {
+LNSLAB_TARGET_AVX512 std::size_t encode_avx512(const EncodeParams& p, const float* x, T* out,
+                                               std::size_t n) {
   const __m128i shift = _mm_cvtsi32_si128(p.shift);
   const __m128i count_bits = _mm_cvtsi32_si128(p.count_bits);
   std::size_t i = 0;
@@ -344,7 +331,7 @@ LNSLAB_ENC_AVX512 std::size_t encode_avx512(const EncodeParams& p, const float* 
 }
 
 #pragma GCC diagnostic pop
-#endif  // LNSLAB_ENC_X86
+#endif  // LNSLAB_X86
 
 template <typename T>
 void encode_impl(const Format& f, const float* x, T* out, std::size_t n, Policy policy) {
@@ -354,7 +341,7 @@ void encode_impl(const Format& f, const float* x, T* out, std::size_t n, Policy 
                        f.kmax() + 1,    f.kmax(),     f.kmax() + 1};
   if (!t.bucketed) return encode_search(p, t.threshold, x, out, n);
   std::size_t done = 0;
-#if LNSLAB_ENC_X86
+#if LNSLAB_X86
   if (avx512_active())
     done = encode_avx512(p, x, out, n);
   else if (avx2_active())
@@ -375,7 +362,7 @@ struct DecodeParams {
 // The code's bits beyond the format are ignored, except that a nonzero code with a zero field
 // and sign is NaN (as Format::decode_float reads it).
 template <typename T>
-LNSLAB_ENC_INLINE std::uint32_t decode_one(const DecodeParams& p, T c) {
+LNSLAB_INLINE std::uint32_t decode_one(const DecodeParams& p, T c) {
   const std::uint32_t m = c & p.mask;
   return m == 0 && c != 0 ? p.nan : p.table[m];
 }
@@ -384,7 +371,7 @@ LNSLAB_ENC_INLINE std::uint32_t decode_one(const DecodeParams& p, T c) {
 // decode_one. (On Zen 4 this beats AVX2 and AVX-512 gathers, alone or mixed with scalar loads:
 // 3.8 against 3.5 G codes/s for lns12, so only 8-bit codes have a vector loop.)
 template <typename T, int N>
-LNSLAB_ENC_INLINE void decode_scalar(const DecodeParams& p, const T* c, float* out) {
+LNSLAB_INLINE void decode_scalar(const DecodeParams& p, const T* c, float* out) {
   std::uint64_t beyond = 0;
   for (int w = 0; w < N * static_cast<int>(sizeof(T)) / 8; ++w) {
     std::uint64_t word;
@@ -405,7 +392,7 @@ void decode_portable(const DecodeParams& p, const T* c, float* out, std::size_t 
   for (; i < n; ++i) out[i] = std::bit_cast<float>(decode_one(p, c[i]));
 }
 
-#if LNSLAB_ENC_X86
+#if LNSLAB_X86
 
 #pragma GCC diagnostic push  // as for encode16_avx512
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -415,8 +402,8 @@ void decode_portable(const DecodeParams& p, const T* c, float* out, std::size_t 
 // rounds of unpacks interleave the planes into floats. The unpacks work within 128-bit lanes, so
 // the codes are first permuted such that the result comes out in order: the byte at
 // 16L + 4r + m (lane L) is code 16r + 4L + m, which lands in dword 4L + m of output vector r.
-LNSLAB_ENC_AVX512 std::size_t decode8_avx512(const DecodeTable& t, std::uint32_t nan,
-                                             const std::uint8_t* c, float* out, std::size_t n) {
+LNSLAB_TARGET_AVX512 std::size_t decode8_avx512(const DecodeTable& t, std::uint32_t nan,
+                                                const std::uint8_t* c, float* out, std::size_t n) {
   alignas(64) std::uint8_t order_bytes[64];
   for (int i = 0; i < 64; ++i)
     order_bytes[i] = static_cast<std::uint8_t>(16 * ((i >> 2) & 3) + 4 * (i >> 4) + (i & 3));
@@ -449,7 +436,7 @@ LNSLAB_ENC_AVX512 std::size_t decode8_avx512(const DecodeTable& t, std::uint32_t
 
 #pragma GCC diagnostic pop
 
-#endif  // LNSLAB_ENC_X86
+#endif  // LNSLAB_X86
 
 template <typename T>
 void decode_impl(const Format& f, const T* c, float* out, std::size_t n) {
@@ -458,7 +445,7 @@ void decode_impl(const Format& f, const T* c, float* out, std::size_t n) {
   const std::uint64_t beyond = lanes * ((sizeof(T) == 1 ? 0xFFu : 0xFFFFu) & ~(f.code_count() - 1));
   const DecodeParams p{t.f32.data(), f.code_count() - 1, t.f32[f.code_count() / 2], beyond};
   std::size_t done = 0;
-#if LNSLAB_ENC_X86
+#if LNSLAB_X86
   if constexpr (sizeof(T) == 1)
     if (f.bits() == 8 && avx512_active()) done = decode8_avx512(t, p.nan, c, out, n);
 #endif

@@ -1,67 +1,10 @@
-// Portable and AVX2 versions of the inner GEMM kernels (gemm_simd.hpp). The AVX2 versions are
-// compiled with a target attribute and chosen at run time (__builtin_cpu_supports), so the
-// library runs on any x86-64 (and builds on other architectures with the portable path only).
+// Portable, AVX2 and AVX-512 versions of the inner GEMM kernels (gemm_simd.hpp), compiled with
+// the target attributes of isa.hpp and chosen at run time.
 #include "gemm_simd.hpp"
 
-#include <atomic>
+#include "isa.hpp"
 
-#include "lnslab/lns/kernels/gemm.hpp"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_HAVE_AVX2_KERNELS 1
-#include <immintrin.h>
-#else
-#define LNSLAB_HAVE_AVX2_KERNELS 0
-#endif
-
-namespace lnslab::lns {
-namespace {
-std::atomic<int> isa_limit{static_cast<int>(KernelIsa::best)};
-}
-
-void set_kernel_isa(KernelIsa isa) {
-  isa_limit.store(static_cast<int>(isa));
-}
-
-bool cpu_has_avx2_kernels() {
-#if LNSLAB_HAVE_AVX2_KERNELS
-  static const bool cpu = __builtin_cpu_supports("avx2") != 0;
-  return cpu;
-#else
-  return false;
-#endif
-}
-
-bool cpu_has_avx512_kernels() {
-#if LNSLAB_HAVE_AVX2_KERNELS
-  static const bool cpu =
-      __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
-      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512vbmi") != 0;
-  return cpu;
-#else
-  return false;
-#endif
-}
-
-bool kernel_avx2_active() {
-  return kernels_detail::avx2_active();
-}
-
-bool kernel_avx512_active() {
-  return kernels_detail::avx512_active();
-}
-
-namespace kernels_detail {
-
-bool avx2_active() {
-  return cpu_has_avx2_kernels() &&
-         isa_limit.load(std::memory_order_relaxed) != static_cast<int>(KernelIsa::portable);
-}
-
-bool avx512_active() {
-  return cpu_has_avx512_kernels() &&
-         isa_limit.load(std::memory_order_relaxed) == static_cast<int>(KernelIsa::best);
-}
+namespace lnslab::lns::kernels_detail {
 
 namespace {
 
@@ -133,26 +76,25 @@ void mixed_portable(const float* a, const float* b, int kdim, int n, int i0, int
   }
 }
 
-#if LNSLAB_HAVE_AVX2_KERNELS
-#define LNSLAB_AVX2 __attribute__((target("avx2")))
+#if LNSLAB_X86
 
 // Gathers through the masked intrinsics with an explicit zero source: the same instruction, and
 // it avoids GCC 12's false "may be used uninitialized" on the unmasked intrinsics.
-LNSLAB_AVX2 inline __m256i gather32(const std::int32_t* t, __m256i idx) {
+LNSLAB_TARGET_AVX2 inline __m256i gather32(const std::int32_t* t, __m256i idx) {
   return _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), t, idx, _mm256_set1_epi32(-1), 4);
 }
-LNSLAB_AVX2 inline __m256i gather64(const long long* t, __m128i idx) {
+LNSLAB_TARGET_AVX2 inline __m256i gather64(const long long* t, __m128i idx) {
   return _mm256_mask_i32gather_epi64(_mm256_setzero_si256(), t, idx, _mm256_set1_epi64x(-1), 8);
 }
-LNSLAB_AVX2 inline __m256d gather_pd(const double* t, __m128i idx) {
+LNSLAB_TARGET_AVX2 inline __m256d gather_pd(const double* t, __m128i idx) {
   return _mm256_mask_i32gather_pd(_mm256_setzero_pd(), t, idx,
                                   _mm256_castsi256_pd(_mm256_set1_epi64x(-1)), 8);
 }
 
 // 4 rows x 16 columns of int32 sums per block; one gather per 8 products.
 template <int Rows>
-LNSLAB_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i, int j,
-                           std::int64_t* out) {
+LNSLAB_TARGET_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i, int j,
+                                  std::int64_t* out) {
   __m256i acc[Rows][2];
   for (int r = 0; r < Rows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
   const std::int32_t* arow = g.ia + static_cast<std::ptrdiff_t>(i) * g.k;
@@ -180,7 +122,7 @@ LNSLAB_AVX2 void block_i32(const std::int32_t* table, const IndexGemm& g, int i,
 
 // 4 rows x 8 columns of int64 (or double) sums per block; one gather per 4 products.
 template <int Rows, bool Double>
-LNSLAB_AVX2 void block_64(const void* table, const IndexGemm& g, int i, int j, void* out) {
+LNSLAB_TARGET_AVX2 void block_64(const void* table, const IndexGemm& g, int i, int j, void* out) {
   __m256i acc[Rows][2];
   __m256d accd[Rows][2];
   for (int r = 0; r < Rows; ++r) {
@@ -224,9 +166,9 @@ LNSLAB_AVX2 void block_64(const void* table, const IndexGemm& g, int i, int j, v
 
 // 2 rows x 8 columns of the three counted sums; two 4-lane gathers per 4 products.
 template <int Rows>
-LNSLAB_AVX2 void block_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm& g,
-                               int i, int j, std::int64_t* sum, std::int64_t* packed,
-                               std::int64_t* ored) {
+LNSLAB_TARGET_AVX2 void block_counted(const std::int64_t* ts, const std::int64_t* tp,
+                                      const IndexGemm& g, int i, int j, std::int64_t* sum,
+                                      std::int64_t* packed, std::int64_t* ored) {
   __m256i s[Rows][2], p[Rows][2], o[Rows][2];
   for (int r = 0; r < Rows; ++r)
     for (int h = 0; h < 2; ++h) s[r][h] = p[r][h] = o[r][h] = _mm256_setzero_si256();
@@ -262,7 +204,7 @@ LNSLAB_AVX2 void block_counted(const std::int64_t* ts, const std::int64_t* tp, c
 // Runs Block over [i0,i1) x [j0, j0 + full columns), column panels outermost so that a panel of
 // ib stays in cache; the remaining columns go to the portable kernel.
 template <int Width, int Rows = 4, typename Full, typename One, typename Rest>
-LNSLAB_AVX2 void tile(int i0, int i1, int j0, int j1, Full full, One one, Rest rest) {
+LNSLAB_TARGET_AVX2 void tile(int i0, int i1, int j0, int j1, Full full, One one, Rest rest) {
   const int jfull = j0 + (j1 - j0) / Width * Width;
   for (int j = j0; j < jfull; j += Width) {
     int i = i0;
@@ -272,50 +214,48 @@ LNSLAB_AVX2 void tile(int i0, int i1, int j0, int j1, Full full, One one, Rest r
   if (jfull < j1) rest(jfull);
 }
 
-LNSLAB_AVX2 void sum_i32_avx2(const std::int32_t* table, const IndexGemm& g, int i0, int i1, int j0,
-                              int j1, std::int64_t* out) {
+LNSLAB_TARGET_AVX2 void sum_i32_avx2(const std::int32_t* table, const IndexGemm& g, int i0, int i1,
+                                     int j0, int j1, std::int64_t* out) {
   tile<16>(
       i0, i1, j0, j1, [&](int i, int j) { block_i32<4>(table, g, i, j, out); },
       [&](int i, int j) { block_i32<1>(table, g, i, j, out); },
       [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
 }
 
-LNSLAB_AVX2 void sum_i64_avx2(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int j0,
-                              int j1, std::int64_t* out) {
+LNSLAB_TARGET_AVX2 void sum_i64_avx2(const std::int64_t* table, const IndexGemm& g, int i0, int i1,
+                                     int j0, int j1, std::int64_t* out) {
   tile<8>(
       i0, i1, j0, j1, [&](int i, int j) { block_64<4, false>(table, g, i, j, out); },
       [&](int i, int j) { block_64<1, false>(table, g, i, j, out); },
       [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
 }
 
-LNSLAB_AVX2 void sum_f64_avx2(const double* table, const IndexGemm& g, int i0, int i1, int j0,
-                              int j1, double* out) {
+LNSLAB_TARGET_AVX2 void sum_f64_avx2(const double* table, const IndexGemm& g, int i0, int i1,
+                                     int j0, int j1, double* out) {
   tile<8>(
       i0, i1, j0, j1, [&](int i, int j) { block_64<4, true>(table, g, i, j, out); },
       [&](int i, int j) { block_64<1, true>(table, g, i, j, out); },
       [&](int j) { sum_portable(table, g, i0, i1, j, j1, out); });
 }
 
-LNSLAB_AVX2 void counted_avx2(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm& g,
-                              int i0, int i1, int j0, int j1, std::int64_t* sum,
-                              std::int64_t* packed, std::int64_t* ored) {
+LNSLAB_TARGET_AVX2 void counted_avx2(const std::int64_t* ts, const std::int64_t* tp,
+                                     const IndexGemm& g, int i0, int i1, int j0, int j1,
+                                     std::int64_t* sum, std::int64_t* packed, std::int64_t* ored) {
   tile<8, 2>(
       i0, i1, j0, j1, [&](int i, int j) { block_counted<2>(ts, tp, g, i, j, sum, packed, ored); },
       [&](int i, int j) { block_counted<1>(ts, tp, g, i, j, sum, packed, ored); },
       [&](int j) { counted_portable(ts, tp, g, i0, i1, j, j1, sum, packed, ored); });
 }
 
-#define LNSLAB_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512vbmi")))
-
-LNSLAB_AVX512 inline __m512i gather512(const long long* t, __m256i idx) {
+LNSLAB_TARGET_AVX512 inline __m512i gather512(const long long* t, __m256i idx) {
   return _mm512_mask_i32gather_epi64(_mm512_setzero_si512(), 0xff, idx, t, 8);
 }
 
 // AVX-512: 4 rows x 8 columns, one 8-lane gather per table and 8 products.
 template <int Rows>
-LNSLAB_AVX512 void block_counted512(const std::int64_t* ts, const std::int64_t* tp,
-                                    const IndexGemm& g, int i, int j, std::int64_t* sum,
-                                    std::int64_t* packed, std::int64_t* ored) {
+LNSLAB_TARGET_AVX512 void block_counted512(const std::int64_t* ts, const std::int64_t* tp,
+                                           const IndexGemm& g, int i, int j, std::int64_t* sum,
+                                           std::int64_t* packed, std::int64_t* ored) {
   __m512i s[Rows], p[Rows], o[Rows];
   for (int r = 0; r < Rows; ++r) s[r] = p[r] = o[r] = _mm512_setzero_si512();
   const auto* xs = reinterpret_cast<const long long*>(ts);
@@ -342,9 +282,10 @@ LNSLAB_AVX512 void block_counted512(const std::int64_t* ts, const std::int64_t* 
   }
 }
 
-LNSLAB_AVX512 void counted_avx512(const std::int64_t* ts, const std::int64_t* tp,
-                                  const IndexGemm& g, int i0, int i1, int j0, int j1,
-                                  std::int64_t* sum, std::int64_t* packed, std::int64_t* ored) {
+LNSLAB_TARGET_AVX512 void counted_avx512(const std::int64_t* ts, const std::int64_t* tp,
+                                         const IndexGemm& g, int i0, int i1, int j0, int j1,
+                                         std::int64_t* sum, std::int64_t* packed,
+                                         std::int64_t* ored) {
   tile<8, 4>(
       i0, i1, j0, j1,
       [&](int i, int j) { block_counted512<4>(ts, tp, g, i, j, sum, packed, ored); },
@@ -353,8 +294,8 @@ LNSLAB_AVX512 void counted_avx512(const std::int64_t* ts, const std::int64_t* tp
 }
 
 // Separate multiply and add (no FMA: the target does not enable it).
-LNSLAB_AVX2 void mixed_avx2(const float* a, const float* b, int kdim, int n, int i0, int i1,
-                            float* out) {
+LNSLAB_TARGET_AVX2 void mixed_avx2(const float* a, const float* b, int kdim, int n, int i0, int i1,
+                                   float* out) {
   const int nfull = n / 32 * 32;
   for (int i = i0; i < i1; ++i) {
     float* o = out + static_cast<std::ptrdiff_t>(i) * n;
@@ -386,7 +327,7 @@ LNSLAB_AVX2 void mixed_avx2(const float* a, const float* b, int kdim, int n, int
 
 void sum_i32(const std::int32_t* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
              std::int64_t* out) {
-#if LNSLAB_HAVE_AVX2_KERNELS
+#if LNSLAB_X86
   if (avx2_active()) return sum_i32_avx2(table, g, i0, i1, j0, j1, out);
 #endif
   sum_portable(table, g, i0, i1, j0, j1, out);
@@ -394,14 +335,14 @@ void sum_i32(const std::int32_t* table, const IndexGemm& g, int i0, int i1, int 
 
 void sum_i64(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
              std::int64_t* out) {
-#if LNSLAB_HAVE_AVX2_KERNELS
+#if LNSLAB_X86
   if (avx2_active()) return sum_i64_avx2(table, g, i0, i1, j0, j1, out);
 #endif
   sum_portable(table, g, i0, i1, j0, j1, out);
 }
 
 void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1, double* out) {
-#if LNSLAB_HAVE_AVX2_KERNELS
+#if LNSLAB_X86
   if (avx2_active()) return sum_f64_avx2(table, g, i0, i1, j0, j1, out);
 #endif
   sum_portable(table, g, i0, i1, j0, j1, out);
@@ -409,7 +350,7 @@ void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, in
 
 void sum_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm& g, int i0, int i1,
                  int j0, int j1, std::int64_t* sum, std::int64_t* packed, std::int64_t* ored) {
-#if LNSLAB_HAVE_AVX2_KERNELS
+#if LNSLAB_X86
   if (avx512_active()) return counted_avx512(ts, tp, g, i0, i1, j0, j1, sum, packed, ored);
   if (avx2_active()) return counted_avx2(ts, tp, g, i0, i1, j0, j1, sum, packed, ored);
 #endif
@@ -417,11 +358,10 @@ void sum_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm
 }
 
 void mixed_f32(const float* a, const float* b, int k, int n, int i0, int i1, float* out) {
-#if LNSLAB_HAVE_AVX2_KERNELS
+#if LNSLAB_X86
   if (avx2_active()) return mixed_avx2(a, b, k, n, i0, i1, out);
 #endif
   mixed_portable(a, b, k, n, i0, i1, out);
 }
 
-}  // namespace kernels_detail
-}  // namespace lnslab::lns
+}  // namespace lnslab::lns::kernels_detail
