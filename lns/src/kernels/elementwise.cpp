@@ -17,6 +17,7 @@
 #include "add_planes16.hpp"
 #include "elementwise_simd.hpp"
 #include "encode_fast.hpp"
+#include "format_tables.hpp"
 #include "isa.hpp"
 #include "sum_chain.hpp"
 
@@ -142,7 +143,7 @@ void unary(const In* a, Out* out, std::size_t n, const Op& op) {
 // Offsets of the nearest / toward_zero adder for every d in [0, K], past-the-table values filled
 // in: sums at [0, K], differences at [K+1, 2K+1] ([K+1] is d = 0, handled as x - x = 0).
 std::vector<std::int32_t> add_offsets(const Format& f, Rounding rounding) {
-  const detail::Tables& t = f.tables();
+  const detail::Tables& t = detail::tables_of(f);
   const bool nearest = rounding == Rounding::nearest;
   const auto& sum = nearest ? t.sum_nearest : t.sum_floor;
   const auto& diff = nearest ? t.difference_nearest : t.difference_floor;
@@ -177,7 +178,7 @@ struct AddTables {
 
 AddTables& add_tables(const Format& f, Rounding rounding) {
   thread_local AddTables c;
-  const detail::Tables& t = f.tables();
+  const detail::Tables& t = detail::tables_of(f);
   const bool nearest = rounding == Rounding::nearest;
   const auto& sum = nearest ? t.sum_nearest : t.sum_floor;
   const auto& diff = nearest ? t.difference_nearest : t.difference_floor;

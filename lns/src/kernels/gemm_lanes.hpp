@@ -31,14 +31,16 @@ void tile(int i0, int i1, int j0, int j1, Full full, One one, Rest rest) {
   if (jfull < j1) rest(jfull);
 }
 
-// Rows x 8 columns of the three counted sums; one 8-lane gather (two 4-lane ones on AVX2) per
-// table and 8 products.
+// Rows x 8 columns of the three counted sums; per table and 8 products one 8-lane gather
+// (AVX-512) or two 4-lane ones (AVX2: V::parts64 parts of V::lanes64 lanes).
 template <typename V, int Rows>
 LNSLAB_TARGET(LNSLAB_LANES_ISA)
 void block_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm& g, int i, int j,
                    std::int64_t* sum, std::int64_t* packed, std::int64_t* ored) {
-  typename V::I64x8 s[Rows], p[Rows], o[Rows];
-  for (int r = 0; r < Rows; ++r) s[r] = p[r] = o[r] = V::zero64();
+  constexpr int parts = V::parts64;
+  typename V::P64 s[Rows][parts], p[Rows][parts], o[Rows][parts];
+  for (int r = 0; r < Rows; ++r)
+    for (int h = 0; h < parts; ++h) s[r][h] = p[r][h] = o[r][h] = V::zero64();
   const std::int32_t* arow = g.ia + static_cast<std::ptrdiff_t>(i) * g.k;
   const std::int32_t* bcol = g.ib + j;
   for (int k = 0; k < g.k; ++k) {
@@ -47,17 +49,23 @@ void block_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGe
     for (int r = 0; r < Rows; ++r) {
       const __m256i idx =
           _mm256_add_epi32(_mm256_set1_epi32(arow[static_cast<std::ptrdiff_t>(r) * g.k + k]), b);
-      s[r] = V::add64(s[r], V::gather64(ts, idx));
-      const typename V::I64x8 v = V::gather64(tp, idx);
-      p[r] = V::add64(p[r], v);
-      o[r] = V::or64(o[r], v);
+      typename V::Idx64 half[parts];
+      for (int h = 0; h < parts; ++h) half[h] = V::part(idx, h);
+      for (int h = 0; h < parts; ++h) {
+        s[r][h] = V::add64(s[r][h], V::gather64(ts, half[h]));
+        const typename V::P64 v = V::gather64(tp, half[h]);
+        p[r][h] = V::add64(p[r][h], v);
+        o[r][h] = V::or64(o[r][h], v);
+      }
     }
   }
   for (int r = 0; r < Rows; ++r) {
     const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(i + r) * g.n + j;
-    V::store64(sum + at, s[r]);
-    V::store64(packed + at, p[r]);
-    V::store64(ored + at, o[r]);
+    for (int h = 0; h < parts; ++h) {
+      V::store64(sum + at + V::lanes64 * h, s[r][h]);
+      V::store64(packed + at + V::lanes64 * h, p[r][h]);
+      V::store64(ored + at + V::lanes64 * h, o[r][h]);
+    }
   }
 }
 

@@ -48,51 +48,39 @@ struct Avx2 {
     return _mm256_andnot_si256(_mm256_cmpeq_epi32(t, zero()), x);
   }
 
-  // ---- 8 x 64-bit lanes (two vectors), from 8 int32 table indices ------------------------
-  struct I64x8 {
-    __m256i lo, hi;
-  };
-  using M64x8 = I64x8;
-  static LNSLAB_INLINE_AVX2 I64x8 zero64() { return {zero(), zero()}; }
-  static LNSLAB_INLINE_AVX2 I64x8 set1_64(std::int64_t x) {
-    return {_mm256_set1_epi64x(x), _mm256_set1_epi64x(x)};
+  // ---- 64-bit lanes from 8 int32 table indices: two parts of 4 lanes ------------------------
+  // (each step takes one part at a time, as a 4-lane gather does)
+  using P64 = __m256i;
+  using M64 = __m256i;
+  using Idx64 = __m128i;
+  static constexpr int parts64 = 2;
+  static constexpr int lanes64 = 4;
+  static LNSLAB_INLINE_AVX2 P64 zero64() { return _mm256_setzero_si256(); }
+  static LNSLAB_INLINE_AVX2 P64 set1_64(std::int64_t x) { return _mm256_set1_epi64x(x); }
+  /// The indices of part h (0 or 1) of 8 indices.
+  static LNSLAB_INLINE_AVX2 Idx64 part(__m256i idx, int h) {
+    return h == 0 ? _mm256_castsi256_si128(idx) : _mm256_extracti128_si256(idx, 1);
   }
-  static LNSLAB_INLINE_AVX2 __m256i gather64(const long long* t, __m128i idx) {
+  static LNSLAB_INLINE_AVX2 P64 gather64(const std::int64_t* table, Idx64 idx) {
     // The masked form with an explicit zero source: the same instruction, and it avoids GCC
     // 12's false "may be used uninitialized" on the unmasked intrinsic.
-    return _mm256_mask_i32gather_epi64(_mm256_setzero_si256(), t, idx, _mm256_set1_epi64x(-1), 8);
+    return _mm256_mask_i32gather_epi64(_mm256_setzero_si256(),
+                                       reinterpret_cast<const long long*>(table), idx,
+                                       _mm256_set1_epi64x(-1), 8);
   }
-  /// table[idx[l]] for the 8 lanes of idx.
-  static LNSLAB_INLINE_AVX2 I64x8 gather64(const std::int64_t* table, __m256i idx) {
-    const auto* t = reinterpret_cast<const long long*>(table);
-    return {gather64(t, _mm256_castsi256_si128(idx)),
-            gather64(t, _mm256_extracti128_si256(idx, 1))};
+  static LNSLAB_INLINE_AVX2 P64 add64(P64 x, P64 y) { return _mm256_add_epi64(x, y); }
+  static LNSLAB_INLINE_AVX2 P64 or64(P64 x, P64 y) { return _mm256_or_si256(x, y); }
+  /// -x in the lanes whose 32-bit lane of part h of `negative` is -1, x elsewhere.
+  static LNSLAB_INLINE_AVX2 P64 negate_where(P64 x, __m256i negative, int h) {
+    const __m256i m = _mm256_cvtepi32_epi64(part(negative, h));
+    return _mm256_sub_epi64(_mm256_xor_si256(x, m), m);
   }
-  static LNSLAB_INLINE_AVX2 I64x8 add64(I64x8 x, I64x8 y) {
-    return {_mm256_add_epi64(x.lo, y.lo), _mm256_add_epi64(x.hi, y.hi)};
-  }
-  static LNSLAB_INLINE_AVX2 I64x8 or64(I64x8 x, I64x8 y) {
-    return {_mm256_or_si256(x.lo, y.lo), _mm256_or_si256(x.hi, y.hi)};
-  }
-  /// -x in the lanes whose 32-bit lane of `negative` (8 lanes) is -1, x elsewhere.
-  static LNSLAB_INLINE_AVX2 I64x8 negate_where(I64x8 x, __m256i negative) {
-    const __m256i m0 = _mm256_cvtepi32_epi64(_mm256_castsi256_si128(negative));
-    const __m256i m1 = _mm256_cvtepi32_epi64(_mm256_extracti128_si256(negative, 1));
-    return {_mm256_sub_epi64(_mm256_xor_si256(x.lo, m0), m0),
-            _mm256_sub_epi64(_mm256_xor_si256(x.hi, m1), m1)};
-  }
-  static LNSLAB_INLINE_AVX2 M64x8 no_lanes64() { return zero64(); }
-  static LNSLAB_INLINE_AVX2 M64x8 gt64(I64x8 x, I64x8 y) {
-    return {_mm256_cmpgt_epi64(x.lo, y.lo), _mm256_cmpgt_epi64(x.hi, y.hi)};
-  }
-  static LNSLAB_INLINE_AVX2 M64x8 or_mask64(M64x8 x, M64x8 y) { return or64(x, y); }
-  static LNSLAB_INLINE_AVX2 bool any64(M64x8 m) {
-    return _mm256_testz_si256(_mm256_or_si256(m.lo, m.hi), _mm256_or_si256(m.lo, m.hi)) == 0;
-  }
-  static LNSLAB_INLINE_AVX2 void store64(void* p, I64x8 x) {
-    auto* q = static_cast<__m256i*>(p);
-    _mm256_storeu_si256(q, x.lo);
-    _mm256_storeu_si256(q + 1, x.hi);
+  static LNSLAB_INLINE_AVX2 M64 no_lanes64() { return zero64(); }
+  static LNSLAB_INLINE_AVX2 M64 gt64(P64 x, P64 y) { return _mm256_cmpgt_epi64(x, y); }
+  static LNSLAB_INLINE_AVX2 M64 or_mask64(M64 x, M64 y) { return _mm256_or_si256(x, y); }
+  static LNSLAB_INLINE_AVX2 bool any64(M64 m) { return _mm256_testz_si256(m, m) == 0; }
+  static LNSLAB_INLINE_AVX2 void store64(void* p, P64 x) {
+    _mm256_storeu_si256(static_cast<__m256i*>(p), x);
   }
 };
 

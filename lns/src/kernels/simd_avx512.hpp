@@ -46,28 +46,30 @@ struct Avx512 {
     return _mm512_maskz_mov_epi32(_mm512_test_epi32_mask(t, t), x);
   }
 
-  // ---- 8 x 64-bit lanes (one vector), from 8 int32 table indices -----------------------------
-  using I64x8 = __m512i;
-  using M64x8 = __mmask8;
-  static LNSLAB_INLINE_AVX512 I64x8 zero64() { return _mm512_setzero_si512(); }
-  static LNSLAB_INLINE_AVX512 I64x8 set1_64(std::int64_t x) { return _mm512_set1_epi64(x); }
-  static LNSLAB_INLINE_AVX512 I64x8 gather64(const std::int64_t* table, __m256i idx) {
+  // ---- 64-bit lanes from 8 int32 table indices: one part of 8 lanes ---------------------------
+  using P64 = __m512i;
+  using M64 = __mmask8;
+  using Idx64 = __m256i;
+  static constexpr int parts64 = 1;
+  static constexpr int lanes64 = 8;
+  static LNSLAB_INLINE_AVX512 P64 zero64() { return _mm512_setzero_si512(); }
+  static LNSLAB_INLINE_AVX512 P64 set1_64(std::int64_t x) { return _mm512_set1_epi64(x); }
+  static LNSLAB_INLINE_AVX512 Idx64 part(__m256i idx, int) { return idx; }
+  static LNSLAB_INLINE_AVX512 P64 gather64(const std::int64_t* table, Idx64 idx) {
     return _mm512_mask_i32gather_epi64(_mm512_setzero_si512(), 0xff, idx,
                                        reinterpret_cast<const long long*>(table), 8);
   }
-  static LNSLAB_INLINE_AVX512 I64x8 add64(I64x8 x, I64x8 y) { return _mm512_add_epi64(x, y); }
-  static LNSLAB_INLINE_AVX512 I64x8 or64(I64x8 x, I64x8 y) { return _mm512_or_si512(x, y); }
-  static LNSLAB_INLINE_AVX512 I64x8 negate_where(I64x8 x, __m256i negative) {
+  static LNSLAB_INLINE_AVX512 P64 add64(P64 x, P64 y) { return _mm512_add_epi64(x, y); }
+  static LNSLAB_INLINE_AVX512 P64 or64(P64 x, P64 y) { return _mm512_or_si512(x, y); }
+  static LNSLAB_INLINE_AVX512 P64 negate_where(P64 x, __m256i negative, int) {
     const __mmask8 neg = _mm256_cmplt_epi32_mask(negative, _mm256_setzero_si256());
     return _mm512_mask_sub_epi64(x, neg, _mm512_setzero_si512(), x);
   }
-  static LNSLAB_INLINE_AVX512 M64x8 no_lanes64() { return 0; }
-  static LNSLAB_INLINE_AVX512 M64x8 gt64(I64x8 x, I64x8 y) { return _mm512_cmpgt_epi64_mask(x, y); }
-  static LNSLAB_INLINE_AVX512 M64x8 or_mask64(M64x8 x, M64x8 y) {
-    return static_cast<M64x8>(x | y);
-  }
-  static LNSLAB_INLINE_AVX512 bool any64(M64x8 m) { return m != 0; }
-  static LNSLAB_INLINE_AVX512 void store64(void* p, I64x8 x) { _mm512_storeu_si512(p, x); }
+  static LNSLAB_INLINE_AVX512 M64 no_lanes64() { return 0; }
+  static LNSLAB_INLINE_AVX512 M64 gt64(P64 x, P64 y) { return _mm512_cmpgt_epi64_mask(x, y); }
+  static LNSLAB_INLINE_AVX512 M64 or_mask64(M64 x, M64 y) { return static_cast<M64>(x | y); }
+  static LNSLAB_INLINE_AVX512 bool any64(M64 m) { return m != 0; }
+  static LNSLAB_INLINE_AVX512 void store64(void* p, P64 x) { _mm512_storeu_si512(p, x); }
 };
 
 #pragma GCC diagnostic pop
