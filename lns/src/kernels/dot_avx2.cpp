@@ -9,7 +9,7 @@ namespace lnslab::lns::kernels_detail {
 
 LNSLAB_TARGET_AVX2 std::size_t dot_avx2(const DotArgs& d, const code_t* a, const code_t* b,
                                         std::size_t n, DotSums& r) {
-  return dot_lanes_pass<Avx2>(d, a, b, n, r);
+  return dot_pass<Avx2>(d, a, b, n, r);
 }
 
 }  // namespace lnslab::lns::kernels_detail

@@ -12,7 +12,7 @@ namespace lnslab::lns::kernels_detail {
 
 LNSLAB_TARGET_AVX512 std::size_t dot_avx512(const DotArgs& d, const code_t* a, const code_t* b,
                                             std::size_t n, DotSums& r) {
-  return dot_lanes_pass<Avx512>(d, a, b, n, r);
+  return dot_pass<Avx512>(d, a, b, n, r);
 }
 
 #pragma GCC diagnostic pop

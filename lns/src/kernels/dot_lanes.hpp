@@ -43,7 +43,7 @@ __m256i dot_lanes(const DotArgs& d, const code_t* a, const code_t* b, __m256i& n
 template <typename V>
 LNSLAB_TARGET(LNSLAB_LANES_ISA)
 std::size_t
-    dot_lanes_pass(const DotArgs& d, const code_t* a, const code_t* b, std::size_t n, DotSums& r) {
+    dot_pass(const DotArgs& d, const code_t* a, const code_t* b, std::size_t n, DotSums& r) {
   using P64 = typename V::P64;
   const P64 big = V::set1_64(d.big);
   P64 sum = V::zero64(), abs = V::zero64();

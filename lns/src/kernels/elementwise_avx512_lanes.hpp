@@ -6,6 +6,11 @@
 // The target and the namespace can be set before the include (add_planes16.cpp adds BITALG):
 // a lookup with a wider target cannot be inlined into a loop compiled for a narrower one, and a
 // separate namespace keeps the two builds of these inline functions apart.
+//
+// Kept apart from the AVX2 lanes (elementwise_avx2.cpp) on purpose: these are built on mask
+// registers (masked saturating adds, vpternlog, k-mask zero and NaN tests, a lookup returning
+// both tables) where AVX2 blends whole vectors around one looked-up table, so a shared template
+// would change the instruction selection of one of them.
 #include "elementwise_simd.hpp"
 #include "isa.hpp"
 

@@ -1,7 +1,8 @@
 #pragma once
-// The portable inner GEMM kernels (internal; gemm_simd.hpp's contract). Inline, without target
-// attributes: the dispatch runs them on CPUs without AVX2, and the SIMD kernels use them for the
-// columns left over by their tiles.
+// The portable inner GEMM kernels (internal; gemm_simd.hpp's contract). Without target
+// attributes: the dispatch runs them on CPUs without AVX2, and the SIMD kernels call them for the
+// columns left over by their tiles. Inline for the linker, noinline for the compiler: inlined into
+// an AVX2 kernel they would only bloat it (the tail columns are rare).
 #include <cstdint>
 
 #include "gemm_simd.hpp"
@@ -9,8 +10,8 @@
 namespace lnslab::lns::kernels_detail {
 
 template <typename T, typename Acc>
-inline void sum_portable(const T* table, const IndexGemm& g, int i0, int i1, int j0, int j1,
-                         Acc* out) {
+__attribute__((noinline)) inline void sum_portable(const T* table, const IndexGemm& g, int i0,
+                                                   int i1, int j0, int j1, Acc* out) {
   constexpr int block = 64;
   Acc acc[block];
   for (int jb = j0; jb < j1; jb += block) {
@@ -29,9 +30,11 @@ inline void sum_portable(const T* table, const IndexGemm& g, int i0, int i1, int
   }
 }
 
-inline void counted_portable(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm& g,
-                             int i0, int i1, int j0, int j1, std::int64_t* sum,
-                             std::int64_t* packed, std::int64_t* ored) {
+__attribute__((noinline)) inline void counted_portable(const std::int64_t* ts,
+                                                       const std::int64_t* tp, const IndexGemm& g,
+                                                       int i0, int i1, int j0, int j1,
+                                                       std::int64_t* sum, std::int64_t* packed,
+                                                       std::int64_t* ored) {
   constexpr int block = 64;
   std::uint64_t s[block], p[block], o[block];  // unsigned: sums wrap modulo 2^64
   for (int jb = j0; jb < j1; jb += block) {
@@ -60,8 +63,8 @@ inline void counted_portable(const std::int64_t* ts, const std::int64_t* tp, con
   }
 }
 
-inline void mixed_portable(const float* a, const float* b, int kdim, int n, int i0, int i1,
-                           float* out) {
+__attribute__((noinline)) inline void mixed_portable(const float* a, const float* b, int kdim,
+                                                     int n, int i0, int i1, float* out) {
   for (int i = i0; i < i1; ++i) {
     float* o = out + static_cast<std::ptrdiff_t>(i) * n;
     for (int j = 0; j < n; ++j) o[j] = 0.0f;

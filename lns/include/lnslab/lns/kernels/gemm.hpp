@@ -1,7 +1,7 @@
 #pragma once
 // LNS GEMM and dot products over packed code arrays, for every datapath of datapath.hpp.
 // `gemm_reference` is the plain scalar reference; `gemm` is the fast path and equals it bit for
-// bit, whatever the thread count.
+// bit, whatever the thread count and whatever SIMD level lnslab/lns/kernels/isa.hpp selects.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
