@@ -16,6 +16,7 @@
 
 #include "lnslab/lns/kernels/elementwise.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
+#include "lnslab/lns/kernels/isa.hpp"
 
 void lnslab_bench_eigen_gemm_avx2(const float* a, const float* b, float* c, int n);
 

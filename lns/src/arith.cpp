@@ -3,6 +3,8 @@
 
 #include "lnslab/lns/format.hpp"
 
+#include "format_tables.hpp"
+
 namespace lnslab::lns {
 namespace {
 

@@ -2,6 +2,7 @@
 // Private: construction of a format's tables (tables.cpp).
 #include <memory>
 
+#include "format_tables.hpp"
 #include "lnslab/lns/format.hpp"
 
 namespace lnslab::lns::detail {

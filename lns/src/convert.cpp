@@ -6,6 +6,8 @@
 
 #include "lnslab/lns/format.hpp"
 
+#include "format_tables.hpp"
+
 namespace lnslab::lns {
 namespace {
 

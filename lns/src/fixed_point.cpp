@@ -5,10 +5,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "format_tables.hpp"
+
 namespace lnslab::lns {
 
 long double base_power(const Format& f, long e) {
-  const detail::Tables& t = f.tables();
+  const detail::Tables& t = detail::tables_of(f);
   if (t.kind == BaseKind::gamma) {
     // Same evaluation as the format's own powers: whole octaves exactly, the rest by exp2.
     const long double x = static_cast<long double>(e) / static_cast<long double>(t.param);
@@ -34,7 +36,7 @@ FixedPointTable::FixedPointTable(const Format& f, int frac_bits)
     throw std::invalid_argument("FixedPointTable: frac_bits must be in 0..62");
   magnitude_.assign(static_cast<std::size_t>(f.kmax()) + 1, 0);
   for (int k = 1; k <= f.kmax(); ++k)
-    magnitude_[static_cast<std::size_t>(k)] = to_fixed(f.tables().power_ld[k], frac_bits);
+    magnitude_[static_cast<std::size_t>(k)] = to_fixed(detail::tables_of(f).power_ld[k], frac_bits);
 }
 
 ProductFixedTable::ProductFixedTable(const Format& fa, const Format& fb, int frac_bits)

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "build_tables.hpp"
+#include "format_tables.hpp"
 
 namespace lnslab::lns {
 namespace {
@@ -97,6 +98,20 @@ BaseKind Format::base_kind() const {
 std::optional<int> Format::gamma() const {
   if (tables_->kind != BaseKind::gamma) return std::nullopt;
   return static_cast<int>(tables_->param);
+}
+double Format::base_parameter() const {
+  return tables_->param;
+}
+Format Format::with_bias(int bias) const {
+  switch (tables_->kind) {
+    case BaseKind::eta0:
+      return from_eta0(bits_, tables_->param, bias);
+    case BaseKind::gamma:
+      return from_gamma(bits_, static_cast<int>(tables_->param), bias);
+    case BaseKind::base:
+      break;
+  }
+  return from_base(bits_, tables_->param, bias);
 }
 double Format::min_magnitude() const {
   return tables_->power[1];

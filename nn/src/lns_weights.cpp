@@ -8,21 +8,12 @@
 namespace lnslab::nn {
 
 lns::Format weight_format(const lns::Format& spec, bool bias_given) {
-  const int bits = spec.bits();
   const int k = spec.kmax();
   if (bias_given && spec.bias() != k)
     throw ConfigError(
         "format " + spec.spec() + ": LNS weight storage uses bias = K = " + std::to_string(k) +
         " (|W| = sigma* * b^(k - K)); drop ',bias=' or set it to " + std::to_string(k));
-  switch (spec.base_kind()) {
-    case lns::BaseKind::eta0:
-      return lns::Format::from_eta0(bits, spec.tables().param, k);
-    case lns::BaseKind::gamma:
-      return lns::Format::from_gamma(bits, *spec.gamma(), k);
-    case lns::BaseKind::base:
-      return lns::Format::from_base(bits, spec.tables().param, k);
-  }
-  return spec;
+  return spec.with_bias(k);
 }
 
 LnsWeights::LnsWeights(lns::Format format, double p_scale)

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "lnslab/lns/kernels/gemm.hpp"
+#include "lnslab/lns/kernels/isa.hpp"
 
 #include "isa_cases.hpp"
 

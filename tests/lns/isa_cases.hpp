@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "lnslab/lns/kernels/gemm.hpp"
+#include "lnslab/lns/kernels/isa.hpp"
 
 namespace lnslab::lns::test {
 

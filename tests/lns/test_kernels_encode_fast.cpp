@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "lnslab/lns/kernels/elementwise.hpp"
-#include "lnslab/lns/kernels/gemm.hpp"
+#include "lnslab/lns/kernels/isa.hpp"
 
 #include "isa_cases.hpp"
 

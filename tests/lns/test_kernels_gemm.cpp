@@ -10,6 +10,7 @@
 #include "gemm_check.hpp"
 #include "lnslab/lns/fixed_point.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
+#include "lnslab/lns/kernels/isa.hpp"
 
 #include "isa_cases.hpp"
 

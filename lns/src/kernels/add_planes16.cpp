@@ -5,8 +5,9 @@
 #include <vector>
 
 // The shared lane code, built with BITALG (vpopcntw) in its own namespace.
-#define LNSLAB_EW512_ISA "avx512f,avx512bw,avx512vl,avx512vbmi,avx512bitalg"
-#define LNSLAB_EW512_NAMESPACE avx512_bitalg
+#include "isa.hpp"
+#define LNSLAB_LANES512_ISA LNSLAB_ISA_AVX512_BITALG
+#define LNSLAB_LANES512_NAMESPACE avx512_bitalg
 #include "elementwise_avx512_lanes.hpp"
 
 namespace lnslab::lns::kernels_detail {
@@ -43,14 +44,7 @@ int from_planes(const std::uint16_t* base, const std::uint16_t (*plane)[128], in
 }  // namespace
 
 bool make_ew_add_planes16(const std::int32_t* offsets, int k_mask, EwAddPlanes16& out) {
-#if LNSLAB_EW_HAVE_AVX512
-  static const bool cpu =
-      __builtin_cpu_supports("avx512f") != 0 && __builtin_cpu_supports("avx512bw") != 0 &&
-      __builtin_cpu_supports("avx512vl") != 0 && __builtin_cpu_supports("avx512vbmi") != 0 &&
-      __builtin_cpu_supports("avx512bitalg") != 0;
-#else
-  const bool cpu = false;
-#endif
+  const bool cpu = cpu_supports(CpuFeatures::avx512_bitalg);
   if (!cpu || k_mask > 2047 || k_mask < 2) return false;
   const int size = k_mask + 1, cap = k_mask + 1;
   std::vector<int> sum(2048), diff(2048);
@@ -85,7 +79,7 @@ bool make_ew_add_planes16(const std::int32_t* offsets, int k_mask, EwAddPlanes16
   return true;
 }
 
-#if LNSLAB_EW_HAVE_AVX512
+#if LNSLAB_X86
 
 namespace {
 using namespace avx512_bitalg;
@@ -94,46 +88,41 @@ struct Table128 {
   __m512i r[4];
 };
 
-inline __attribute__((always_inline, target(LNSLAB_EW512_ISA))) Table128 load128(
-    const std::uint16_t* t) {
+LNSLAB_TARGET_INLINE(LNSLAB_ISA_AVX512_BITALG) Table128 load128(const std::uint16_t* t) {
   return {{load(t), load(t + 32), load(t + 64), load(t + 96)}};
 }
 
 // Entry h (< 128) of a 128-word table: two 64-entry vpermi2w and a blend on bit 6 of h.
-inline __attribute__((always_inline, target(LNSLAB_EW512_ISA))) __m512i lookup128(
-    __m512i h, __mmask32 upper, const Table128& t) {
+LNSLAB_TARGET_INLINE(LNSLAB_ISA_AVX512_BITALG)
+__m512i lookup128(__m512i h, __mmask32 upper, const Table128& t) {
   return _mm512_mask_blend_epi16(upper, _mm512_permutex2var_epi16(t.r[0], h, t.r[1]),
                                  _mm512_permutex2var_epi16(t.r[2], h, t.r[3]));
 }
 
 }  // namespace
 
-__attribute__((target(LNSLAB_EW512_ISA))) std::size_t add_u16_planes_avx512(const EwAddPlanes16& p,
-                                                                            const std::uint16_t* a,
-                                                                            const std::uint16_t* b,
-                                                                            std::uint16_t* out,
-                                                                            std::size_t n) {
+LNSLAB_TARGET(LNSLAB_ISA_AVX512_BITALG)
+std::size_t add_u16_planes_avx512(const EwAddPlanes16& p, const std::uint16_t* a,
+                                  const std::uint16_t* b, std::uint16_t* out, std::size_t n) {
   const Table128 sum_base = load128(p.sum_base), sum_plane = load128(p.sum_plane[0]);
   const Table128 diff_base = load128(p.difference_base);
   const Table128 diff_plane[3] = {load128(p.difference_plane[0]), load128(p.difference_plane[1]),
                                   load128(p.difference_plane[2])};  // 1, 2: only r[0], r[1] used
   const __m512i fifteen = _mm512_set1_epi16(15), ones = _mm512_set1_epi16(-1);
   const __m512i sixty_four = _mm512_set1_epi16(64);
-  auto lookup = [&](__m512i d, __mmask32) __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
+  auto lookup = [&](__m512i d, __mmask32) LNSLAB_LAMBDA(LNSLAB_ISA_AVX512_BITALG) {
     const __m512i h = _mm512_srli_epi16(d, 4);
     const __mmask32 upper = _mm512_test_epi16_mask(h, sixty_four);
     // bits 0..(d mod 16) of each word: 0xFFFF >> (15 - d mod 16), with 15 - d mod 16 = ~d & 15
     // (vpternlog 0x0C = ~A & B; GCC 12 warns on _mm512_andnot_si512)
     const __m512i below =
         _mm512_srlv_epi16(ones, _mm512_ternarylogic_epi32(d, fifteen, fifteen, 0x0C));
-    auto count = [&](const Table128& plane)
-        __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
+    auto count = [&](const Table128& plane) LNSLAB_LAMBDA(LNSLAB_ISA_AVX512_BITALG) {
       return _mm512_popcnt_epi16(_mm512_and_si512(lookup128(h, upper, plane), below));
     };
     const __m512i sum = _mm512_sub_epi16(lookup128(h, upper, sum_base), count(sum_plane));
     __m512i steps = count(diff_plane[0]);
-    auto count_low = [&](const Table128& plane)
-        __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
+    auto count_low = [&](const Table128& plane) LNSLAB_LAMBDA(LNSLAB_ISA_AVX512_BITALG) {
       const __m512i w = _mm512_maskz_permutex2var_epi16(~upper, plane.r[0], h, plane.r[1]);
       return _mm512_popcnt_epi16(_mm512_and_si512(w, below));
     };

@@ -1,6 +1,6 @@
 // Elementwise kernels (elementwise.hpp). Each fast kernel is a branch-free per-element function
 // object; the loop around it is compiled twice, for the portable target and with
-// __attribute__((target("avx2"))), and chosen at run time. The per-element functions restate the
+// LNSLAB_TARGET_AVX2 (isa.hpp), and chosen at run time. The per-element functions restate the
 // scalar rules of arith.cpp / convert.cpp with the same tables, and the tests compare them with
 // the scalar Format operations over every code pair.
 // mul/div and nearest/toward_zero add/sub also have hand-written AVX2 loops
@@ -17,17 +17,9 @@
 #include "add_planes16.hpp"
 #include "elementwise_simd.hpp"
 #include "encode_fast.hpp"
-#include "gemm_simd.hpp"
+#include "format_tables.hpp"
+#include "isa.hpp"
 #include "sum_chain.hpp"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_EW_AVX2 1
-#define LNSLAB_AVX2_TARGET __attribute__((target("avx2")))
-#else
-#define LNSLAB_EW_AVX2 0
-#define LNSLAB_AVX2_TARGET
-#endif
-#define LNSLAB_INLINE inline __attribute__((always_inline))
 
 namespace lnslab::lns {
 namespace {
@@ -117,12 +109,12 @@ void binary_portable(const T* a, const T* b, T* out, std::size_t n, const Op& op
   binary_loop(a, b, out, n, op);
 }
 template <typename T, typename Op>
-LNSLAB_AVX2_TARGET void binary_avx2(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
+LNSLAB_TARGET_AVX2 void binary_avx2(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
   binary_loop(a, b, out, n, op);
 }
 template <typename T, typename Op>
 void binary(const T* a, const T* b, T* out, std::size_t n, const Op& op) {
-#if LNSLAB_EW_AVX2
+#if LNSLAB_X86
   if (kernels_detail::avx2_active()) return binary_avx2(a, b, out, n, op);
 #endif
   binary_portable(a, b, out, n, op);
@@ -137,12 +129,12 @@ void unary_portable(const In* a, Out* out, std::size_t n, const Op& op) {
   unary_loop(a, out, n, op);
 }
 template <typename In, typename Out, typename Op>
-LNSLAB_AVX2_TARGET void unary_avx2(const In* a, Out* out, std::size_t n, const Op& op) {
+LNSLAB_TARGET_AVX2 void unary_avx2(const In* a, Out* out, std::size_t n, const Op& op) {
   unary_loop(a, out, n, op);
 }
 template <typename In, typename Out, typename Op>
 void unary(const In* a, Out* out, std::size_t n, const Op& op) {
-#if LNSLAB_EW_AVX2
+#if LNSLAB_X86
   if (kernels_detail::avx2_active()) return unary_avx2(a, out, n, op);
 #endif
   unary_portable(a, out, n, op);
@@ -151,7 +143,7 @@ void unary(const In* a, Out* out, std::size_t n, const Op& op) {
 // Offsets of the nearest / toward_zero adder for every d in [0, K], past-the-table values filled
 // in: sums at [0, K], differences at [K+1, 2K+1] ([K+1] is d = 0, handled as x - x = 0).
 std::vector<std::int32_t> add_offsets(const Format& f, Rounding rounding) {
-  const detail::Tables& t = f.tables();
+  const detail::Tables& t = detail::tables_of(f);
   const bool nearest = rounding == Rounding::nearest;
   const auto& sum = nearest ? t.sum_nearest : t.sum_floor;
   const auto& diff = nearest ? t.difference_nearest : t.difference_floor;
@@ -186,7 +178,7 @@ struct AddTables {
 
 AddTables& add_tables(const Format& f, Rounding rounding) {
   thread_local AddTables c;
-  const detail::Tables& t = f.tables();
+  const detail::Tables& t = detail::tables_of(f);
   const bool nearest = rounding == Rounding::nearest;
   const auto& sum = nearest ? t.sum_nearest : t.sum_floor;
   const auto& diff = nearest ? t.difference_nearest : t.difference_floor;
@@ -253,7 +245,7 @@ template <CodeStorage T>
 void mul_or_div(const Format& f, std::span<const T> a, std::span<const T> b, std::span<T> out,
                 Policy policy, bool divide) {
   std::size_t done = 0;
-#if LNSLAB_EW_AVX2
+#if LNSLAB_X86
   const kernels_detail::EwMul p{ew_codes(f, policy.underflow), f.bias(), divide};
   if (kernels_detail::avx512_active()) {
     if constexpr (sizeof(T) == 1)
@@ -308,7 +300,7 @@ void add_or_sub(const Format& f, std::span<const T> a, std::span<const T> b, std
   const int flip = subtract ? f.kmax() + 1 : 0;
   const AddOp<T> op{Common(f, policy.underflow), tables.offsets.data(), flip};
   std::size_t done = 0;
-#if LNSLAB_EW_AVX2
+#if LNSLAB_X86
   const bool avx512 = kernels_detail::avx512_active();
   if (avx512 || kernels_detail::avx2_active()) {
     const kernels_detail::EwCodes codes = ew_codes(f, policy.underflow);

@@ -8,15 +8,7 @@
 #include <algorithm>
 
 #include "elementwise_simd.hpp"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_EW_HAVE_AVX2 1
-#include <immintrin.h>
-#define LNSLAB_EW_TARGET __attribute__((target("avx2")))
-#define LNSLAB_EW_INLINE inline __attribute__((always_inline, target("avx2")))
-#else
-#define LNSLAB_EW_HAVE_AVX2 0
-#endif
+#include "isa.hpp"
 
 namespace lnslab::lns::kernels_detail {
 
@@ -64,7 +56,7 @@ bool make_ew_add_gather(std::int32_t* offsets, int k_mask, int lane_max) {
   return true;
 }
 
-#if LNSLAB_EW_HAVE_AVX2
+#if LNSLAB_X86
 namespace {
 
 // Unsigned lane operations of width W (8 or 16 bits).
@@ -73,35 +65,35 @@ struct Lanes;
 template <>
 struct Lanes<8> {
   static constexpr int top = 255;
-  static LNSLAB_EW_INLINE __m256i set1(int x) { return _mm256_set1_epi8(static_cast<char>(x)); }
-  static LNSLAB_EW_INLINE __m256i add(__m256i x, __m256i y) { return _mm256_add_epi8(x, y); }
-  static LNSLAB_EW_INLINE __m256i sub(__m256i x, __m256i y) { return _mm256_sub_epi8(x, y); }
-  static LNSLAB_EW_INLINE __m256i adds(__m256i x, __m256i y) { return _mm256_adds_epu8(x, y); }
-  static LNSLAB_EW_INLINE __m256i subs(__m256i x, __m256i y) { return _mm256_subs_epu8(x, y); }
-  static LNSLAB_EW_INLINE __m256i min(__m256i x, __m256i y) { return _mm256_min_epu8(x, y); }
-  static LNSLAB_EW_INLINE __m256i max(__m256i x, __m256i y) { return _mm256_max_epu8(x, y); }
-  static LNSLAB_EW_INLINE __m256i eq(__m256i x, __m256i y) { return _mm256_cmpeq_epi8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i set1(int x) { return _mm256_set1_epi8(static_cast<char>(x)); }
+  static LNSLAB_INLINE_AVX2 __m256i add(__m256i x, __m256i y) { return _mm256_add_epi8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i sub(__m256i x, __m256i y) { return _mm256_sub_epi8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i adds(__m256i x, __m256i y) { return _mm256_adds_epu8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i subs(__m256i x, __m256i y) { return _mm256_subs_epu8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i min(__m256i x, __m256i y) { return _mm256_min_epu8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i max(__m256i x, __m256i y) { return _mm256_max_epu8(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i eq(__m256i x, __m256i y) { return _mm256_cmpeq_epi8(x, y); }
 };
 template <>
 struct Lanes<16> {
   static constexpr int top = 65535;
-  static LNSLAB_EW_INLINE __m256i set1(int x) { return _mm256_set1_epi16(static_cast<short>(x)); }
-  static LNSLAB_EW_INLINE __m256i add(__m256i x, __m256i y) { return _mm256_add_epi16(x, y); }
-  static LNSLAB_EW_INLINE __m256i sub(__m256i x, __m256i y) { return _mm256_sub_epi16(x, y); }
-  static LNSLAB_EW_INLINE __m256i adds(__m256i x, __m256i y) { return _mm256_adds_epu16(x, y); }
-  static LNSLAB_EW_INLINE __m256i subs(__m256i x, __m256i y) { return _mm256_subs_epu16(x, y); }
-  static LNSLAB_EW_INLINE __m256i min(__m256i x, __m256i y) { return _mm256_min_epu16(x, y); }
-  static LNSLAB_EW_INLINE __m256i max(__m256i x, __m256i y) { return _mm256_max_epu16(x, y); }
-  static LNSLAB_EW_INLINE __m256i eq(__m256i x, __m256i y) { return _mm256_cmpeq_epi16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i set1(int x) { return _mm256_set1_epi16(static_cast<short>(x)); }
+  static LNSLAB_INLINE_AVX2 __m256i add(__m256i x, __m256i y) { return _mm256_add_epi16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i sub(__m256i x, __m256i y) { return _mm256_sub_epi16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i adds(__m256i x, __m256i y) { return _mm256_adds_epu16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i subs(__m256i x, __m256i y) { return _mm256_subs_epu16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i min(__m256i x, __m256i y) { return _mm256_min_epu16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i max(__m256i x, __m256i y) { return _mm256_max_epu16(x, y); }
+  static LNSLAB_INLINE_AVX2 __m256i eq(__m256i x, __m256i y) { return _mm256_cmpeq_epi16(x, y); }
 };
 
-LNSLAB_EW_INLINE __m256i load(const void* p) {
+LNSLAB_INLINE_AVX2 __m256i load(const void* p) {
   return _mm256_loadu_si256(static_cast<const __m256i*>(p));
 }
-LNSLAB_EW_INLINE void store(void* p, __m256i v) {
+LNSLAB_INLINE_AVX2 void store(void* p, __m256i v) {
   _mm256_storeu_si256(static_cast<__m256i*>(p), v);
 }
-LNSLAB_EW_INLINE __m256i gather(const std::int32_t* table, __m256i idx) {
+LNSLAB_INLINE_AVX2 __m256i gather(const std::int32_t* table, __m256i idx) {
   // Zero source and full mask: the plain form trips GCC 12's -Wmaybe-uninitialized.
   return _mm256_mask_i32gather_epi32(_mm256_setzero_si256(), table, idx, _mm256_set1_epi32(-1), 4);
 }
@@ -110,7 +102,7 @@ struct CodeVectors {
   __m256i k_mask, sign_bit, nan, low, zero;
 };
 template <int W>
-LNSLAB_EW_INLINE CodeVectors code_vectors(const EwCodes& c) {
+LNSLAB_INLINE_AVX2 CodeVectors code_vectors(const EwCodes& c) {
   using L = Lanes<W>;
   return {L::set1(c.k_mask), L::set1(c.sign_bit), L::set1(c.nan), L::set1(c.low),
           _mm256_setzero_si256()};
@@ -119,8 +111,8 @@ LNSLAB_EW_INLINE CodeVectors code_vectors(const EwCodes& c) {
 // Up: the bias is negative (k = ka + kb + |bias|, saturating up), else k = ka + kb - bias
 // saturating at 0. Clamp: underflow gives 1, so r is never 0 and only zero operands give 0.
 template <int W, bool Divide, bool Up, bool Clamp, typename T>
-LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
-                                       std::size_t n) {
+LNSLAB_INLINE_AVX2 std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
+                                         std::size_t n) {
   using L = Lanes<W>;
   constexpr std::size_t step = 256 / W;
   const CodeVectors v = code_vectors<W>(p.c);
@@ -150,8 +142,8 @@ LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T
 }
 
 template <int W, bool Divide, typename T>
-LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
-                                       std::size_t n) {
+LNSLAB_INLINE_AVX2 std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
+                                         std::size_t n) {
   const bool up = (Divide ? p.c.k_mask - p.bias : p.bias) < 0, clamp = p.c.low != 0;
   if (up) {
     return clamp ? mul_lanes<W, Divide, true, true>(p, a, b, out, n)
@@ -163,8 +155,8 @@ LNSLAB_EW_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T
 
 // The adder around a lookup: lookup(d, same) gives T+[d] where same, |T-[d]| elsewhere.
 template <int W, typename T, typename Lookup>
-LNSLAB_EW_INLINE std::size_t add_lanes(const EwCodes& c, int flip, const T* a, const T* b, T* out,
-                                       std::size_t n, const Lookup& lookup) {
+LNSLAB_INLINE_AVX2 std::size_t add_lanes(const EwCodes& c, int flip, const T* a, const T* b, T* out,
+                                         std::size_t n, const Lookup& lookup) {
   using L = Lanes<W>;
   constexpr std::size_t step = 256 / W;
   const CodeVectors v = code_vectors<W>(c);
@@ -197,20 +189,21 @@ LNSLAB_EW_INLINE std::size_t add_lanes(const EwCodes& c, int flip, const T* a, c
 
 // The index of the gather tables: d for sums, K + 1 + d for differences (fits the lane).
 template <int W>
-LNSLAB_EW_INLINE __m256i gather_index(__m256i d, __m256i same, int k_mask) {
+LNSLAB_INLINE_AVX2 __m256i gather_index(__m256i d, __m256i same, int k_mask) {
   return Lanes<W>::add(d, _mm256_andnot_si256(same, Lanes<W>::set1(k_mask + 1)));
 }
 
 }  // namespace
 
-LNSLAB_EW_TARGET std::size_t mul_u8_avx2(const EwMul& p, const std::uint8_t* a,
-                                         const std::uint8_t* b, std::uint8_t* out, std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t mul_u8_avx2(const EwMul& p, const std::uint8_t* a,
+                                           const std::uint8_t* b, std::uint8_t* out,
+                                           std::size_t n) {
   return p.divide ? mul_lanes<8, true>(p, a, b, out, n) : mul_lanes<8, false>(p, a, b, out, n);
 }
 
-LNSLAB_EW_TARGET std::size_t mul_u16_avx2(const EwMul& p, const std::uint16_t* a,
-                                          const std::uint16_t* b, std::uint16_t* out,
-                                          std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t mul_u16_avx2(const EwMul& p, const std::uint16_t* a,
+                                            const std::uint16_t* b, std::uint16_t* out,
+                                            std::size_t n) {
   return p.divide ? mul_lanes<16, true>(p, a, b, out, n) : mul_lanes<16, false>(p, a, b, out, n);
 }
 
@@ -220,9 +213,9 @@ namespace {
 // telescoped entries XOR to C_(chunk of d)[d mod 16] ^ tail. Chunks is a template argument so
 // the chunk loop unrolls, with the 2 x Chunks tables in registers where they fit.
 template <int Chunks>
-LNSLAB_EW_TARGET std::size_t add_u8_chunks(const EwAdd8& p, const std::uint8_t* a,
-                                           const std::uint8_t* b, std::uint8_t* out,
-                                           std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t add_u8_chunks(const EwAdd8& p, const std::uint8_t* a,
+                                             const std::uint8_t* b, std::uint8_t* out,
+                                             std::size_t n) {
   __m256i sum[Chunks > 0 ? Chunks : 1], diff[Chunks > 0 ? Chunks : 1];
   for (int j = 0; j < Chunks; ++j) {
     sum[j] = load(p.sum[j]);
@@ -231,7 +224,7 @@ LNSLAB_EW_TARGET std::size_t add_u8_chunks(const EwAdd8& p, const std::uint8_t* 
   const __m256i sum_tail = _mm256_set1_epi8(static_cast<char>(p.sum_tail));
   const __m256i diff_tail = _mm256_set1_epi8(static_cast<char>(p.difference_tail));
   const __m256i bias = _mm256_set1_epi8(0x70), sixteen = _mm256_set1_epi8(16);
-  auto lookup = [&](__m256i d, __m256i same) __attribute__((always_inline, target("avx2"))) {
+  auto lookup = [&](__m256i d, __m256i same) LNSLAB_LAMBDA(LNSLAB_ISA_AVX2) {
     __m256i x = _mm256_add_epi8(d, bias);
     __m256i s = sum_tail, t = diff_tail;
     for (int j = 0; j < Chunks; ++j) {
@@ -245,8 +238,9 @@ LNSLAB_EW_TARGET std::size_t add_u8_chunks(const EwAdd8& p, const std::uint8_t* 
 }
 }  // namespace
 
-LNSLAB_EW_TARGET std::size_t add_u8_avx2(const EwAdd8& p, const std::uint8_t* a,
-                                         const std::uint8_t* b, std::uint8_t* out, std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t add_u8_avx2(const EwAdd8& p, const std::uint8_t* a,
+                                           const std::uint8_t* b, std::uint8_t* out,
+                                           std::size_t n) {
   switch (p.chunks) {
     case 0:
       return add_u8_chunks<0>(p, a, b, out, n);
@@ -269,12 +263,12 @@ LNSLAB_EW_TARGET std::size_t add_u8_avx2(const EwAdd8& p, const std::uint8_t* a,
   }
 }
 
-LNSLAB_EW_TARGET std::size_t add_u8_gather_avx2(const EwAddGather& p, const std::uint8_t* a,
-                                                const std::uint8_t* b, std::uint8_t* out,
-                                                std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t add_u8_gather_avx2(const EwAddGather& p, const std::uint8_t* a,
+                                                  const std::uint8_t* b, std::uint8_t* out,
+                                                  std::size_t n) {
   const int k_mask = p.c.k_mask;
   const std::int32_t* table = p.table;
-  auto lookup = [=](__m256i d, __m256i same) __attribute__((always_inline, target("avx2"))) {
+  auto lookup = [=](__m256i d, __m256i same) LNSLAB_LAMBDA(LNSLAB_ISA_AVX2) {
     const __m256i idx = gather_index<8>(d, same, k_mask);
     const __m128i lo = _mm256_castsi256_si128(idx), hi = _mm256_extracti128_si256(idx, 1);
     const __m256i g0 = gather(table, _mm256_cvtepu8_epi32(lo));
@@ -287,12 +281,12 @@ LNSLAB_EW_TARGET std::size_t add_u8_gather_avx2(const EwAddGather& p, const std:
   return add_lanes<8>(p.c, p.flip, a, b, out, n, lookup);
 }
 
-LNSLAB_EW_TARGET std::size_t add_u16_avx2(const EwAddGather& p, const std::uint16_t* a,
-                                          const std::uint16_t* b, std::uint16_t* out,
-                                          std::size_t n) {
+LNSLAB_TARGET_AVX2 std::size_t add_u16_avx2(const EwAddGather& p, const std::uint16_t* a,
+                                            const std::uint16_t* b, std::uint16_t* out,
+                                            std::size_t n) {
   const int k_mask = p.c.k_mask;
   const std::int32_t* table = p.table;
-  auto lookup = [=](__m256i d, __m256i same) __attribute__((always_inline, target("avx2"))) {
+  auto lookup = [=](__m256i d, __m256i same) LNSLAB_LAMBDA(LNSLAB_ISA_AVX2) {
     const __m256i idx = gather_index<16>(d, same, k_mask);
     const __m256i g0 = gather(table, _mm256_cvtepu16_epi32(_mm256_castsi256_si128(idx)));
     const __m256i g1 = gather(table, _mm256_cvtepu16_epi32(_mm256_extracti128_si256(idx, 1)));

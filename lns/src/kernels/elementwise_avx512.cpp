@@ -10,28 +10,28 @@
 
 namespace lnslab::lns::kernels_detail {
 
-#if LNSLAB_EW_HAVE_AVX512
+#if LNSLAB_X86
 using namespace avx512;
 
-LNSLAB_EW512_TARGET std::size_t mul_u8_avx512(const EwMul& p, const std::uint8_t* a,
-                                              const std::uint8_t* b, std::uint8_t* out,
-                                              std::size_t n) {
+LNSLAB_TARGET_AVX512 std::size_t mul_u8_avx512(const EwMul& p, const std::uint8_t* a,
+                                               const std::uint8_t* b, std::uint8_t* out,
+                                               std::size_t n) {
   return p.divide ? mul_lanes<8, true>(p, a, b, out, n) : mul_lanes<8, false>(p, a, b, out, n);
 }
 
-LNSLAB_EW512_TARGET std::size_t mul_u16_avx512(const EwMul& p, const std::uint16_t* a,
-                                               const std::uint16_t* b, std::uint16_t* out,
-                                               std::size_t n) {
+LNSLAB_TARGET_AVX512 std::size_t mul_u16_avx512(const EwMul& p, const std::uint16_t* a,
+                                                const std::uint16_t* b, std::uint16_t* out,
+                                                std::size_t n) {
   return p.divide ? mul_lanes<16, true>(p, a, b, out, n) : mul_lanes<16, false>(p, a, b, out, n);
 }
 
 // Each table is 128 bytes in two registers; vpermi2b takes the low 7 bits of d (d <= K <= 127).
-LNSLAB_EW512_TARGET std::size_t add_u8_avx512(const EwAdd8& p, const std::uint8_t* a,
-                                              const std::uint8_t* b, std::uint8_t* out,
-                                              std::size_t n) {
+LNSLAB_TARGET_AVX512 std::size_t add_u8_avx512(const EwAdd8& p, const std::uint8_t* a,
+                                               const std::uint8_t* b, std::uint8_t* out,
+                                               std::size_t n) {
   const __m512i sum_lo = load(p.sum_full), sum_hi = load(p.sum_full + 64);
   const __m512i diff_lo = load(p.difference_full), diff_hi = load(p.difference_full + 64);
-  auto lookup = [&](__m512i d, __mmask64) __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
+  auto lookup = [&](__m512i d, __mmask64) LNSLAB_LAMBDA(LNSLAB_ISA_AVX512) {
     return TablePair{_mm512_permutex2var_epi8(sum_lo, d, sum_hi),
                      _mm512_permutex2var_epi8(diff_lo, d, diff_hi)};
   };
@@ -54,8 +54,8 @@ __attribute__((noinline, optimize("no-tree-vectorize"))) void lookup_scalar(
 // Phase 1: the table index of each code pair (d for sums, K + 1 + d for differences), restating
 // the first steps of add_lanes.
 template <bool Subtract>
-LNSLAB_EW512_INLINE void table_indices(const EwCodes& c, int flip, const std::uint16_t* a,
-                                       const std::uint16_t* b, std::uint16_t* idx, std::size_t n) {
+LNSLAB_INLINE_AVX512 void table_indices(const EwCodes& c, int flip, const std::uint16_t* a,
+                                        const std::uint16_t* b, std::uint16_t* idx, std::size_t n) {
   using L = Lanes512<16>;
   const __m512i kmax = L::set1(c.k_mask), sign_bit = L::set1(c.sign_bit), flipv = L::set1(flip);
   const __m512i other = L::set1(c.k_mask + 1), zero = _mm512_setzero_si512();
@@ -71,13 +71,13 @@ LNSLAB_EW512_INLINE void table_indices(const EwCodes& c, int flip, const std::ui
 }
 
 template <bool Subtract>
-LNSLAB_EW512_INLINE std::size_t add_u16_blocks(const EwAddGather& p, const std::uint16_t* a,
-                                               const std::uint16_t* b, std::uint16_t* out,
-                                               std::size_t n) {
+LNSLAB_INLINE_AVX512 std::size_t add_u16_blocks(const EwAddGather& p, const std::uint16_t* a,
+                                                const std::uint16_t* b, std::uint16_t* out,
+                                                std::size_t n) {
   constexpr std::size_t block = 512;
   alignas(64) std::uint16_t idx[block], t[block];
   const std::uint16_t* next = t;
-  auto lookup = [&](__m512i, __mmask32) __attribute__((always_inline, target(LNSLAB_EW512_ISA))) {
+  auto lookup = [&](__m512i, __mmask32) LNSLAB_LAMBDA(LNSLAB_ISA_AVX512) {
     const __m512i v = load(next);
     next += 32;
     return TablePair{v, v};
@@ -97,9 +97,9 @@ LNSLAB_EW512_INLINE std::size_t add_u16_blocks(const EwAddGather& p, const std::
 
 // The table lookups of the u16 adder: in blocks, indices by vector, loads by scalar, the rest by
 // vector (a 16-lane vpgatherdd version measured slower on Zen 5, see docs/benchmarks.md).
-LNSLAB_EW512_TARGET std::size_t add_u16_avx512(const EwAddGather& p, const std::uint16_t* a,
-                                               const std::uint16_t* b, std::uint16_t* out,
-                                               std::size_t n) {
+LNSLAB_TARGET_AVX512 std::size_t add_u16_avx512(const EwAddGather& p, const std::uint16_t* a,
+                                                const std::uint16_t* b, std::uint16_t* out,
+                                                std::size_t n) {
   return p.flip != 0 ? add_u16_blocks<true>(p, a, b, out, n)
                      : add_u16_blocks<false>(p, a, b, out, n);
 }

@@ -6,24 +6,22 @@
 // The target and the namespace can be set before the include (add_planes16.cpp adds BITALG):
 // a lookup with a wider target cannot be inlined into a loop compiled for a narrower one, and a
 // separate namespace keeps the two builds of these inline functions apart.
+//
+// Kept apart from the AVX2 lanes (elementwise_avx2.cpp) on purpose: these are built on mask
+// registers (masked saturating adds, vpternlog, k-mask zero and NaN tests, a lookup returning
+// both tables) where AVX2 blends whole vectors around one looked-up table, so a shared template
+// would change the instruction selection of one of them.
 #include "elementwise_simd.hpp"
+#include "isa.hpp"
 
-#ifndef LNSLAB_EW512_ISA
-#define LNSLAB_EW512_ISA "avx512f,avx512bw,avx512vl,avx512vbmi"
-#define LNSLAB_EW512_NAMESPACE avx512
+#ifndef LNSLAB_LANES512_ISA
+#define LNSLAB_LANES512_ISA LNSLAB_ISA_AVX512
+#define LNSLAB_LANES512_NAMESPACE avx512
 #endif
+#define LNSLAB_LANES512_INLINE LNSLAB_TARGET_INLINE(LNSLAB_LANES512_ISA)
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define LNSLAB_EW_HAVE_AVX512 1
-#include <immintrin.h>
-#define LNSLAB_EW512_TARGET __attribute__((target(LNSLAB_EW512_ISA)))
-#define LNSLAB_EW512_INLINE inline __attribute__((always_inline, target(LNSLAB_EW512_ISA)))
-#else
-#define LNSLAB_EW_HAVE_AVX512 0
-#endif
-
-namespace lnslab::lns::kernels_detail::LNSLAB_EW512_NAMESPACE {
-#if LNSLAB_EW_HAVE_AVX512
+namespace lnslab::lns::kernels_detail::LNSLAB_LANES512_NAMESPACE {
+#if LNSLAB_X86
 
 // Unsigned lane operations of width W (8 or 16 bits); masks are __mmask64 / __mmask32.
 template <int W>
@@ -32,29 +30,41 @@ template <>
 struct Lanes512<8> {
   using Mask = __mmask64;
   static constexpr int top = 255;
-  static LNSLAB_EW512_INLINE __m512i set1(int x) { return _mm512_set1_epi8(static_cast<char>(x)); }
-  static LNSLAB_EW512_INLINE __m512i add(__m512i x, __m512i y) { return _mm512_add_epi8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i sub(__m512i x, __m512i y) { return _mm512_sub_epi8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i adds(__m512i x, __m512i y) { return _mm512_adds_epu8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i subs(__m512i x, __m512i y) { return _mm512_subs_epu8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i mask_adds(__m512i src, Mask m, __m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE __m512i set1(int x) {
+    return _mm512_set1_epi8(static_cast<char>(x));
+  }
+  static LNSLAB_LANES512_INLINE __m512i add(__m512i x, __m512i y) { return _mm512_add_epi8(x, y); }
+  static LNSLAB_LANES512_INLINE __m512i sub(__m512i x, __m512i y) { return _mm512_sub_epi8(x, y); }
+  static LNSLAB_LANES512_INLINE __m512i adds(__m512i x, __m512i y) {
+    return _mm512_adds_epu8(x, y);
+  }
+  static LNSLAB_LANES512_INLINE __m512i subs(__m512i x, __m512i y) {
+    return _mm512_subs_epu8(x, y);
+  }
+  static LNSLAB_LANES512_INLINE __m512i mask_adds(__m512i src, Mask m, __m512i x, __m512i y) {
     return _mm512_mask_adds_epu8(src, m, x, y);
   }
-  static LNSLAB_EW512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu8(x, y); }
-  static LNSLAB_EW512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu8(x, y); }
-  static LNSLAB_EW512_INLINE Mask eq(__m512i x, __m512i y) { return _mm512_cmpeq_epi8_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask ge(__m512i x, __m512i y) { return _mm512_cmpge_epu8_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask testn(__m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu8(x, y); }
+  static LNSLAB_LANES512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu8(x, y); }
+  static LNSLAB_LANES512_INLINE Mask eq(__m512i x, __m512i y) {
+    return _mm512_cmpeq_epi8_mask(x, y);
+  }
+  static LNSLAB_LANES512_INLINE Mask ge(__m512i x, __m512i y) {
+    return _mm512_cmpge_epu8_mask(x, y);
+  }
+  static LNSLAB_LANES512_INLINE Mask testn(__m512i x, __m512i y) {
     return _mm512_testn_epi8_mask(x, y);
   }
-  static LNSLAB_EW512_INLINE Mask test(__m512i x, __m512i y) { return _mm512_test_epi8_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask mask_test(Mask m, __m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE Mask test(__m512i x, __m512i y) {
+    return _mm512_test_epi8_mask(x, y);
+  }
+  static LNSLAB_LANES512_INLINE Mask mask_test(Mask m, __m512i x, __m512i y) {
     return _mm512_mask_test_epi8_mask(m, x, y);
   }
-  static LNSLAB_EW512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
     return _mm512_mask_blend_epi8(m, x, y);
   }
-  static LNSLAB_EW512_INLINE __m512i maskz(Mask m, __m512i x) {
+  static LNSLAB_LANES512_INLINE __m512i maskz(Mask m, __m512i x) {
     return _mm512_maskz_mov_epi8(m, x);
   }
 };
@@ -62,54 +72,62 @@ template <>
 struct Lanes512<16> {
   using Mask = __mmask32;
   static constexpr int top = 65535;
-  static LNSLAB_EW512_INLINE __m512i set1(int x) {
+  static LNSLAB_LANES512_INLINE __m512i set1(int x) {
     return _mm512_set1_epi16(static_cast<short>(x));
   }
-  static LNSLAB_EW512_INLINE __m512i add(__m512i x, __m512i y) { return _mm512_add_epi16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i sub(__m512i x, __m512i y) { return _mm512_sub_epi16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i adds(__m512i x, __m512i y) { return _mm512_adds_epu16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i subs(__m512i x, __m512i y) { return _mm512_subs_epu16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i mask_adds(__m512i src, Mask m, __m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE __m512i add(__m512i x, __m512i y) { return _mm512_add_epi16(x, y); }
+  static LNSLAB_LANES512_INLINE __m512i sub(__m512i x, __m512i y) { return _mm512_sub_epi16(x, y); }
+  static LNSLAB_LANES512_INLINE __m512i adds(__m512i x, __m512i y) {
+    return _mm512_adds_epu16(x, y);
+  }
+  static LNSLAB_LANES512_INLINE __m512i subs(__m512i x, __m512i y) {
+    return _mm512_subs_epu16(x, y);
+  }
+  static LNSLAB_LANES512_INLINE __m512i mask_adds(__m512i src, Mask m, __m512i x, __m512i y) {
     return _mm512_mask_adds_epu16(src, m, x, y);
   }
-  static LNSLAB_EW512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu16(x, y); }
-  static LNSLAB_EW512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu16(x, y); }
-  static LNSLAB_EW512_INLINE Mask eq(__m512i x, __m512i y) { return _mm512_cmpeq_epi16_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask ge(__m512i x, __m512i y) { return _mm512_cmpge_epu16_mask(x, y); }
-  static LNSLAB_EW512_INLINE Mask testn(__m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE __m512i min(__m512i x, __m512i y) { return _mm512_min_epu16(x, y); }
+  static LNSLAB_LANES512_INLINE __m512i max(__m512i x, __m512i y) { return _mm512_max_epu16(x, y); }
+  static LNSLAB_LANES512_INLINE Mask eq(__m512i x, __m512i y) {
+    return _mm512_cmpeq_epi16_mask(x, y);
+  }
+  static LNSLAB_LANES512_INLINE Mask ge(__m512i x, __m512i y) {
+    return _mm512_cmpge_epu16_mask(x, y);
+  }
+  static LNSLAB_LANES512_INLINE Mask testn(__m512i x, __m512i y) {
     return _mm512_testn_epi16_mask(x, y);
   }
-  static LNSLAB_EW512_INLINE Mask test(__m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE Mask test(__m512i x, __m512i y) {
     return _mm512_test_epi16_mask(x, y);
   }
-  static LNSLAB_EW512_INLINE Mask mask_test(Mask m, __m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE Mask mask_test(Mask m, __m512i x, __m512i y) {
     return _mm512_mask_test_epi16_mask(m, x, y);
   }
-  static LNSLAB_EW512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
+  static LNSLAB_LANES512_INLINE __m512i blend(Mask m, __m512i x, __m512i y) {
     return _mm512_mask_blend_epi16(m, x, y);
   }
-  static LNSLAB_EW512_INLINE __m512i maskz(Mask m, __m512i x) {
+  static LNSLAB_LANES512_INLINE __m512i maskz(Mask m, __m512i x) {
     return _mm512_maskz_mov_epi16(m, x);
   }
 };
 
-LNSLAB_EW512_INLINE __m512i load(const void* p) {
+LNSLAB_LANES512_INLINE __m512i load(const void* p) {
   return _mm512_loadu_si512(p);
 }
-LNSLAB_EW512_INLINE void store(void* p, __m512i v) {
+LNSLAB_LANES512_INLINE void store(void* p, __m512i v) {
   _mm512_storeu_si512(p, v);
 }
 
 // r | (s & sign_bit) in one vpternlog (truth table 0xF8 = A | (B & C), bit index 4A + 2B + C).
-LNSLAB_EW512_INLINE __m512i or_and(__m512i r, __m512i s, __m512i sign_bit) {
+LNSLAB_LANES512_INLINE __m512i or_and(__m512i r, __m512i s, __m512i sign_bit) {
   return _mm512_ternarylogic_epi32(r, s, sign_bit, 0xF8);
 }
 
 // Up: the bias is negative (k = ka + kb + |bias|, saturating up), else k = ka + kb - bias
 // saturating at 0. Clamp: underflow gives 1, so r is never 0 and only zero operands give 0.
 template <int W, bool Divide, bool Up, bool Clamp, typename T>
-LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
-                                          std::size_t n) {
+LNSLAB_LANES512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
+                                             std::size_t n) {
   using L = Lanes512<W>;
   constexpr std::size_t step = 512 / W;
   const int bias = Divide ? p.c.k_mask - p.bias : p.bias;
@@ -139,8 +157,8 @@ LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b
 }
 
 template <int W, bool Divide, typename T>
-LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
-                                          std::size_t n) {
+LNSLAB_LANES512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b, T* out,
+                                             std::size_t n) {
   const bool up = (Divide ? p.c.k_mask - p.bias : p.bias) < 0, clamp = p.c.low != 0;
   if (up) {
     return clamp ? mul_lanes<W, Divide, true, true>(p, a, b, out, n)
@@ -152,8 +170,8 @@ LNSLAB_EW512_INLINE std::size_t mul_lanes(const EwMul& p, const T* a, const T* b
 
 // The adder around a lookup: lookup(d, same) gives T+[d] where same, |T-[d]| elsewhere.
 template <int W, bool Subtract, typename T, typename Lookup>
-LNSLAB_EW512_INLINE std::size_t add_lanes(const EwCodes& c, int flip, const T* a, const T* b,
-                                          T* out, std::size_t n, const Lookup& lookup) {
+LNSLAB_LANES512_INLINE std::size_t add_lanes(const EwCodes& c, int flip, const T* a, const T* b,
+                                             T* out, std::size_t n, const Lookup& lookup) {
   using L = Lanes512<W>;
   constexpr std::size_t step = 512 / W;
   const __m512i kmax = L::set1(c.k_mask), sign_bit = L::set1(c.sign_bit);
@@ -190,4 +208,4 @@ struct TablePair {
 };
 
 #endif
-}  // namespace lnslab::lns::kernels_detail::LNSLAB_EW512_NAMESPACE
+}  // namespace lnslab::lns::kernels_detail::LNSLAB_LANES512_NAMESPACE

@@ -29,8 +29,4 @@ void sum_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm
 /// Mixed GEMM core: out[i * N + j] = sum_k a[i * K + k] * b[k * N + j] in k order, no FMA.
 void mixed_f32(const float* a, const float* b, int k, int n, int i0, int i1, float* out);
 
-bool avx2_active();
-/// AVX-512 F/BW/VL/VBMI kernels allowed (CPU support and KernelIsa::best).
-bool avx512_active();
-
 }  // namespace lnslab::lns::kernels_detail

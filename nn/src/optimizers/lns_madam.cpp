@@ -20,7 +20,7 @@ inline float round_half_even(float x) {
 }
 
 double base_precision(const lns::Format& f) {
-  return f.base_kind() == lns::BaseKind::eta0 ? f.tables().param : f.base() - 1.0;
+  return f.base_kind() == lns::BaseKind::eta0 ? f.base_parameter() : f.base() - 1.0;
 }
 }  // namespace
 

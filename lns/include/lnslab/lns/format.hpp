@@ -37,8 +37,9 @@ class FormatError : public std::invalid_argument {
 };
 
 namespace detail {
-struct Tables;  // defined in detail/tables.hpp (included below)
-}
+struct Tables;        // the per-format tables (internal to the library)
+struct FormatAccess;  // the library's access to them
+}  // namespace detail
 
 class Format {
  public:
@@ -62,6 +63,11 @@ class Format {
   long double base_ld() const;
   BaseKind base_kind() const;
   double eta0() const { return base() - 1.0; }
+  /// The number the base was given by, exactly as given: eta0, gamma or the base (base_kind()).
+  /// For eta0 formats this is the given eta0, which base() - 1 may round differently.
+  double base_parameter() const;
+  /// The same format (bits and base as given) with another bias.
+  Format with_bias(int bias) const;
   /// gamma when the format was given by gamma, else nullopt.
   std::optional<int> gamma() const;
   /// Canonical spec string, parseable by Format::parse (e.g. "lns8:eta0=0.016").
@@ -168,11 +174,10 @@ class Format {
     return o;
   }
 
-  const detail::Tables& tables() const { return *tables_; }
-
   friend bool operator==(const Format& a, const Format& b);
 
  private:
+  friend struct detail::FormatAccess;
   explicit Format(std::shared_ptr<const detail::Tables> tables);
   code_t add_rounded(bool negative, int k_large, int d, bool same_sign, Policy policy,
                      Rng* rng) const;
@@ -185,5 +190,3 @@ class Format {
 };
 
 }  // namespace lnslab::lns
-
-#include "lnslab/lns/detail/tables.hpp"

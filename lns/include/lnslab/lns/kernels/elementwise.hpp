@@ -5,7 +5,8 @@
 // over all code pairs of 8- and 10-bit formats).
 //
 // Fast paths (branch-free loops that the compiler vectorises, built twice: portable and AVX2 with
-// run-time dispatch) cover nearest and toward_zero rounding. Stochastic rounding calls the scalar
+// run-time dispatch, plus hand-written AVX2 / AVX-512 loops; lnslab/lns/kernels/isa.hpp selects
+// the level) cover nearest and toward_zero rounding. Stochastic rounding calls the scalar
 // Format operation element by element in index order, so the generator is consumed exactly as a
 // scalar loop would consume it.
 //

@@ -1,7 +1,7 @@
 #pragma once
 // LNS GEMM and dot products over packed code arrays, for every datapath of datapath.hpp.
 // `gemm_reference` is the plain scalar reference; `gemm` is the fast path and equals it bit for
-// bit, whatever the thread count.
+// bit, whatever the thread count and whatever SIMD level lnslab/lns/kernels/isa.hpp selects.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -79,19 +79,6 @@ double dot_reference(const Format& fa, const code_t* a, const Format& fb, const 
                      GemmCounts* counts = nullptr);
 double dot(const Format& fa, const code_t* a, const Format& fb, const code_t* b, std::size_t n,
            const Datapath& dp, const Format& out, GemmCounts* counts = nullptr);
-
-/// Which SIMD level the fast kernels use: the best the CPU offers (AVX-512 with BW/VL/VBMI, else
-/// AVX2, as __builtin_cpu_supports says), at most AVX2, or the portable C++ path. A process-wide
-/// switch for tests and benchmarks; results are bit-identical whichever is chosen.
-enum class KernelIsa { best, avx2, portable };
-void set_kernel_isa(KernelIsa isa);
-/// True when the AVX2 kernels are in use (CPU support and not forced portable).
-bool kernel_avx2_active();
-/// True when the AVX-512 kernels are in use (CPU support and KernelIsa::best).
-bool kernel_avx512_active();
-/// What the CPU offers, whatever set_kernel_isa chose (the detection the dispatch uses).
-bool cpu_has_avx2_kernels();
-bool cpu_has_avx512_kernels();
 
 // ---- mixed operands: LNS codes times floats (weight-only training) --------------------------
 

@@ -1,6 +1,6 @@
 #pragma once
-// The immutable per-format tables behind lns::Format. Built once by Format's factories.
-// Public so that kernels (and tests) can read them directly; never modified after construction.
+// The immutable per-format tables behind lns::Format (internal: the library's sources and its
+// white-box tests). Built once by Format's factories (tables.cpp), never modified afterwards.
 #include <cstdint>
 #include <vector>
 
@@ -46,5 +46,14 @@ struct Tables {
   // sqrt of an odd exponent: b^(1/2) lies between b^0 and b^1, above b^0 by this fraction.
   std::uint32_t sqrt_half_up = 0;
 };
+
+/// The one way in from outside Format (a friend of it).
+struct FormatAccess {
+  static const Tables& tables(const Format& f) { return *f.tables_; }
+};
+
+inline const Tables& tables_of(const Format& f) {
+  return FormatAccess::tables(f);
+}
 
 }  // namespace lnslab::lns::detail
