@@ -55,7 +55,7 @@ i64 plan_extent(const FoldPlan& p, GemmDim d) {
   return d == df.rows ? p.s_r : d == df.cols ? p.s_c : p.t;
 }
 
-// Word width of an operand where it enters or leaves the array (partial sums: psum width).
+// Word width of an operand in SRAM and DRAM (partial sums, psum bits, are handled apart).
 u64 operand_bits(const WordBits& w, int op) {
   switch (op) {
     case operand::input:
