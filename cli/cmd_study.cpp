@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "data_dir.hpp"
 #include "lnslab/study/report.hpp"
 #include "lnslab/study/results.hpp"
 #include "lnslab/study/runner.hpp"
@@ -35,12 +36,7 @@ struct StudyOptions {
 };
 
 fs::path default_study_file() {
-  for (const fs::path& p : {fs::path("configs/studies/default.toml"),
-                            fs::path(LNSLAB_SOURCE_DIR) / "configs/studies/default.toml"})
-    if (fs::exists(p)) return p;
-  throw InputError(
-      "no study file given and configs/studies/default.toml was not found "
-      "(expected to run from the lnslab source tree or to get a STUDY.toml)");
+  return find_data_file("studies/default.toml", "no study file given and the default study");
 }
 
 std::string duration(double s) {
@@ -114,7 +110,9 @@ void register_study(CLI::App& app) {
       "study",
       "Train a grid of configurations (FP32 and LNS, several optimizers and bit widths), "
       "cost them on simulated accelerators and report accuracy against energy");
-  sub->add_option("study", o->file, "Study file (default configs/studies/default.toml)");
+  sub->add_option("study", o->file,
+                  "Study file (default: studies/default.toml in the data directory, "
+                  "<lnslab dir>/../share/lnslab or $LNSLAB_DATA_DIR)");
   sub->add_option("--out", o->out, "Output directory (runs are cached there)")
       ->capture_default_str();
   sub->add_option("--jobs", o->jobs, "Runs at once (default: the number of cores)");

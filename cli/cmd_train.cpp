@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "data_dir.hpp"
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
@@ -73,13 +74,9 @@ nn::Dataset load(const nn::TrainConfig& c, bool train) {
 
 // lns-full's default accelerator: the 8-bit LNS one shipped in configs/.
 std::string default_accelerator() {
-  for (const std::filesystem::path& p :
-       {std::filesystem::path("configs/accelerators/lns8.toml"),
-        std::filesystem::path(LNSLAB_SOURCE_DIR) / "configs/accelerators/lns8.toml"})
-    if (std::filesystem::exists(p)) return p.string();
-  throw InputError(
-      "--numerics lns-full: no --accelerator given and configs/accelerators/lns8.toml "
-      "was not found");
+  return find_data_file("accelerators/lns8.toml",
+                        "--numerics lns-full: no --accelerator given and the default accelerator")
+      .string();
 }
 
 void run(const TrainArgs& args, const std::vector<Setting>& settings) {
@@ -257,8 +254,8 @@ void register_train(CLI::App& app) {
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.init.bias_std = a.c.init.bias_std; });
   add(cmd->add_option("--accelerator", c.accelerator,
-                      "lns-full: simulated accelerator config (default "
-                      "configs/accelerators/lns8.toml)"),
+                      "lns-full: simulated accelerator config (default: accelerators/lns8.toml in "
+                      "the data directory, <lnslab dir>/../share/lnslab or $LNSLAB_DATA_DIR)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.accelerator = a.c.accelerator; });
   add(cmd->add_option("--activation-format", c.activation_format,
                       "lns-full: activations' LNS format (default: the accelerator's)"),

@@ -3,9 +3,12 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "lnslab/sim/errors.hpp"
@@ -27,27 +30,29 @@ std::optional<FieldProblem> tile_fit_problem(const Config& c) {
     const char* field = "";
     double kib = 0;
     double bits = 0;
-    const char* what = "";
+    std::string_view what;
   };
   const WordBits& w = c.words;
-  Need needs[3]{};
-  switch (c.array.dataflow) {
-    case Dataflow::os:
-      needs[0] = {"sram.input_kib", c.memory.input_kib, r * w.input, "a column of R inputs"};
-      needs[1] = {"sram.weight_kib", c.memory.weight_kib, k * w.weight, "a row of C weights"};
-      needs[2] = {"sram.output_kib", c.memory.output_kib, r * k * w.output, "R x C outputs"};
-      break;
-    case Dataflow::ws:
-      needs[0] = {"sram.input_kib", c.memory.input_kib, r * w.input, "a row of R inputs"};
-      needs[1] = {"sram.weight_kib", c.memory.weight_kib, r * k * w.weight,
-                  "R x C stationary weights"};
-      needs[2] = {"sram.output_kib", c.memory.output_kib, k * w.psum, "a row of C partial sums"};
-      break;
-    case Dataflow::is:
-      needs[0] = {"sram.input_kib", c.memory.input_kib, r * k * w.input, "R x C stationary inputs"};
-      needs[1] = {"sram.weight_kib", c.memory.weight_kib, r * w.weight, "a row of R weights"};
-      needs[2] = {"sram.output_kib", c.memory.output_kib, k * w.psum, "a row of C partial sums"};
-      break;
+  // One T step of a tile: R x C stationary words, R words at the row edge, C at the column edge
+  // (partial sums at psum width when they leave the array).
+  const DataflowInfo& df = dataflow_info(c.array.dataflow);
+  const std::array<const char*, operand_count> fields{"sram.input_kib", "sram.weight_kib",
+                                                      "sram.output_kib"};
+  const std::array<double, operand_count> kib{c.memory.input_kib, c.memory.weight_kib,
+                                              c.memory.output_kib};
+  const std::array<double, operand_count> bits{double(w.input), double(w.weight), double(w.output)};
+  Need needs[operand_count]{};
+  for (int op = 0; op < operand_count; ++op) {
+    double need = 0;
+    if (op == df.stationary)
+      need = r * k * bits[op];
+    else if (op == df.row_operand)
+      need = r * bits[op];
+    else if (op == df.col_operand)
+      need = k * (op == operand::output && df.psums_buffered ? double(w.psum) : bits[op]);
+    else
+      throw std::logic_error("dataflow " + std::string(df.name) + ": operand without a role");
+    needs[op] = {fields[op], kib[op], need, df.tile_need[op]};
   }
   for (const Need& n : needs) {
     if (n.bits > half_bits(n.kib))
@@ -95,18 +100,6 @@ void complete_pe(PeConfig& pe) {
 }
 
 }  // namespace
-
-std::string_view to_string(Dataflow d) {
-  switch (d) {
-    case Dataflow::os:
-      return "os";
-    case Dataflow::ws:
-      return "ws";
-    case Dataflow::is:
-      return "is";
-  }
-  return "?";
-}
 
 std::string_view to_string(TimingMode m) {
   switch (m) {
@@ -218,14 +211,10 @@ Config parse_config(std::string_view text, const std::string& origin,
   c.array.rows = static_cast<int>(array.integer("rows", 1, 1 << 16));
   c.array.cols = static_cast<int>(array.integer("cols", 1, 1 << 16));
   const std::string df = array.string("dataflow");
-  if (df == "os")
-    c.array.dataflow = Dataflow::os;
-  else if (df == "ws")
-    c.array.dataflow = Dataflow::ws;
-  else if (df == "is")
-    c.array.dataflow = Dataflow::is;
+  if (const auto d = parse_dataflow(df))
+    c.array.dataflow = *d;
   else
-    array.fail("dataflow", "expected os, ws or is; got '" + df + "'");
+    array.fail("dataflow", "expected " + dataflow_names() + "; got '" + df + "'");
   c.array.clock_mhz = array.number("clock_mhz", 0, 1e6, true);
   if (array.has("timing")) {
     const std::string tm = array.string("timing");

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "lnslab/sim/accelerator.hpp"
+#include "lnslab/sim/dataflow.hpp"
 
 namespace lnslab::sim {
 
@@ -20,15 +21,16 @@ std::vector<Mapping> mapping_space(const Config& config, const GemmShape& g) {
     });
     if (!seen) space.push_back({blocked, block, t_block, false});
   };
+  const DataflowInfo& df = dataflow_info(config.array.dataflow);
   std::vector<Blocked> loops{Blocked::cols};
-  if (config.array.dataflow == Dataflow::os) loops.push_back(Blocked::rows);
+  if (df.rows_blockable) loops.push_back(Blocked::rows);
   for (Blocked blocked : loops) {
     const std::int64_t folds = blocked == Blocked::cols ? p.folds_c : p.folds_r;
     for (std::int64_t b = 1; b < folds; b *= 2) add(blocked, b);
     add(blocked, folds);
     add(blocked, largest_resident_block(config, p, blocked));
   }
-  if (config.array.dataflow != Dataflow::os) {
+  if (df.t_blockable) {
     // each block size again with the longest T-block whose partial sums stay
     const std::size_t n = space.size();
     for (std::size_t i = 0; i < n; ++i)

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <stdexcept>
+#include <string_view>
 
+#include "lnslab/sim/dataflow.hpp"
 #include "lnslab/sim/errors.hpp"
 
 namespace lnslab::sim {
@@ -35,6 +37,49 @@ double half_sram_bits(double kib) {
   return kib * 1024.0 * 8.0 / 2.0;
 }
 
+i64 extent(const GemmShape& g, GemmDim d) {
+  switch (d) {
+    case GemmDim::m:
+      return g.m;
+    case GemmDim::n:
+      return g.n;
+    case GemmDim::k:
+      return g.k;
+  }
+  throw std::logic_error("extent: unknown GEMM dimension");
+}
+
+// The plan's extent of GEMM dimension d (S_R, S_C or T, whichever the dataflow maps it to).
+i64 plan_extent(const FoldPlan& p, GemmDim d) {
+  const DataflowInfo& df = dataflow_info(p.dataflow);
+  return d == df.rows ? p.s_r : d == df.cols ? p.s_c : p.t;
+}
+
+// Word width of an operand in SRAM and DRAM (partial sums, psum bits, are handled apart).
+u64 operand_bits(const WordBits& w, int op) {
+  switch (op) {
+    case operand::input:
+      return u64(w.input);
+    case operand::weight:
+      return u64(w.weight);
+    case operand::output:
+      return u64(w.output);
+  }
+  throw std::logic_error("operand_bits: unknown operand");
+}
+
+double operand_sram_kib(const MemoryConfig& m, int op) {
+  switch (op) {
+    case operand::input:
+      return m.input_kib;
+    case operand::weight:
+      return m.weight_kib;
+    case operand::output:
+      return m.output_kib;
+  }
+  throw std::logic_error("operand_sram_kib: unknown operand");
+}
+
 // Largest T-chunk whose streamed operands fit half of their SRAMs (double buffering).
 i64 chunk_size(double half_a, double per_t_a, double half_b, double per_t_b, i64 t,
                const std::string& origin) {
@@ -49,9 +94,9 @@ i64 chunk_size(double half_a, double per_t_a, double half_b, double per_t_b, i64
 }  // namespace
 
 std::string describe(const Mapping& m, Dataflow dataflow) {
-  // GEMM dimension on the array's rows and columns for each dataflow
-  const char* rows = dataflow == Dataflow::os ? "M" : "K";
-  const char* cols = dataflow == Dataflow::is ? "M" : "N";
+  // GEMM dimension on the array's rows and columns
+  const DataflowInfo& df = dataflow_info(dataflow);
+  const std::string_view rows = to_string(df.rows), cols = to_string(df.cols);
   const bool by_cols = m.blocked == Blocked::cols;
   return fmt::format("{}{}{}>{}", m.t_block ? fmt::format("T{}>", m.t_block) : "",
                      by_cols ? cols : rows, m.block, by_cols ? rows : cols);
@@ -59,18 +104,11 @@ std::string describe(const Mapping& m, Dataflow dataflow) {
 
 FoldPlan map_gemm(Dataflow dataflow, const GemmShape& g, int rows, int cols) {
   FoldPlan p;
+  const DataflowInfo& df = dataflow_info(dataflow);
   p.dataflow = dataflow;
-  switch (dataflow) {
-    case Dataflow::os:
-      p.s_r = g.m, p.s_c = g.n, p.t = g.k;
-      break;
-    case Dataflow::ws:
-      p.s_r = g.k, p.s_c = g.n, p.t = g.m;
-      break;
-    case Dataflow::is:
-      p.s_r = g.k, p.s_c = g.m, p.t = g.n;
-      break;
-  }
+  p.s_r = extent(g, df.rows);
+  p.s_c = extent(g, df.cols);
+  p.t = extent(g, df.time);
   p.folds_r = ceil_div(p.s_r, rows);
   p.folds_c = ceil_div(p.s_c, cols);
   return p;
@@ -86,15 +124,9 @@ i64 fold_fill_cycles(TimingMode mode, Dataflow dataflow, i64 r, i64 c, int rows,
     case TimingMode::standard:
       return 2 * r + c - 2;
     case TimingMode::scalesim:
-      switch (dataflow) {
-        case Dataflow::os:
-          return i64(rows) + cols - 2;
-        case Dataflow::ws:
-        case Dataflow::is:
-          return 2 * i64(rows) + cols - 2;
-      }
+      return dataflow_info(dataflow).scalesim_fill_rows * i64(rows) + cols - 2;
   }
-  throw std::logic_error("fold_fill_cycles: unknown timing mode or dataflow");
+  throw std::logic_error("fold_fill_cycles: unknown timing mode");
 }
 
 u64 fold_compute_cycles(const FoldPlan& p, int rows, int cols, Dataflow dataflow, TimingMode mode) {
@@ -110,16 +142,19 @@ u64 fold_compute_cycles(const FoldPlan& p, int rows, int cols, Dataflow dataflow
 }
 
 bool block_resident(const Config& cfg, const FoldPlan& p, Blocked blocked, i64 block, i64 t_block) {
-  const double K = double(cfg.array.dataflow == Dataflow::os ? p.t : p.s_r);
+  const DataflowInfo& df = dataflow_info(p.dataflow);
+  const double K = double(plan_extent(p, GemmDim::k));
   const WordBits& w = cfg.words;
   const i64 R = cfg.array.rows, C = cfg.array.cols;
-  if (cfg.array.dataflow != Dataflow::os)  // partial sums, buffered at the array's width C
+  if (df.psums_buffered)  // partial sums, buffered at the array's width C
     return double(u(t_block == 0 ? p.t : t_block) * u(block * C) * u(w.psum)) <=
            half_sram_bits(cfg.memory.output_kib);
-  if (blocked == Blocked::cols)  // B's K x (block columns)
-    return K * double(std::min(block * C, p.s_c)) * w.weight <=
-           half_sram_bits(cfg.memory.weight_kib);
-  return double(std::min(block * R, p.s_r)) * K * w.input <= half_sram_bits(cfg.memory.input_kib);
+  // the column-edge operand's K x (block columns), or the row-edge operand's (block rows) x K
+  if (blocked == Blocked::cols)
+    return K * double(std::min(block * C, p.s_c)) * double(operand_bits(w, df.col_operand)) <=
+           half_sram_bits(operand_sram_kib(cfg.memory, df.col_operand));
+  return double(std::min(block * R, p.s_r)) * K * double(operand_bits(w, df.row_operand)) <=
+         half_sram_bits(operand_sram_kib(cfg.memory, df.row_operand));
 }
 
 namespace {
@@ -151,7 +186,7 @@ i64 largest_resident_t_block(const Config& cfg, const FoldPlan& p, i64 block) {
 Mapping fixed_mapping(Dataflow dataflow, const FoldPlan& p) {
   Mapping m;
   m.blocked = Blocked::cols;
-  m.block = dataflow == Dataflow::os ? p.folds_c : 1;
+  m.block = dataflow_info(dataflow).fixed_block_all_cols ? p.folds_c : 1;
   return m;
 }
 
@@ -171,9 +206,9 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
   res.mapping = mapping.block == 0 ? fixed_mapping(cfg.array.dataflow, pl) : mapping;
   const Mapping& mp = res.mapping;
   const i64 f_blocked = mp.blocked == Blocked::cols ? FC : FR;
-  const bool os = cfg.array.dataflow == Dataflow::os;
-  if (mp.block < 1 || mp.block > f_blocked || (!os && mp.blocked != Blocked::cols) ||
-      mp.t_block < 0 || mp.t_block > T || (os && mp.t_block != 0))
+  const DataflowInfo& df = dataflow_info(cfg.array.dataflow);
+  if (mp.block < 1 || mp.block > f_blocked || (!df.rows_blockable && mp.blocked != Blocked::cols) ||
+      mp.t_block < 0 || mp.t_block > T || (!df.t_blockable && mp.t_block != 0))
     throw ConfigError(fmt::format("{}: mapping {} does not apply to GEMM {}x{}x{} ({} dataflow)",
                                   cfg.origin, describe(mp, cfg.array.dataflow), g.m, g.n, g.k,
                                   to_string(cfg.array.dataflow)));
@@ -199,98 +234,112 @@ TimingResult time_gemm(const Config& cfg, const GemmShape& g, const Mapping& map
     });
   };
 
-  if (cfg.array.dataflow == Dataflow::os) {
-    // Loop order: blocks of the blocked fold loop, the other fold loop, the block's folds,
-    // T-chunks (K) inner. Fixed mapping: one block of all column folds (row folds outer).
-    const i64 t_chunk =
-        chunk_size(half_in, double(R) * w.input, half_w, double(C) * w.weight, T, cfg.origin);
-    res.t_chunk = t_chunk;
-    const i64 n_t = ceil_div(T, t_chunk);
-    const bool cols_blocked = mp.blocked == Blocked::cols;
-    const i64 f_blk = cols_blocked ? FC : FR, f_other = cols_blocked ? FR : FC;
-    const i64 b = mp.block, n_blocks = ceil_div(f_blk, b), b_last = f_blk - (n_blocks - 1) * b;
-    // The operand of the other loop's fold (A's r x K rows when columns are blocked) stays for
-    // the block's folds if it is one chunk; the blocked operand's block (B's K x block*C) stays
-    // for the other loop if it fits half its SRAM.
-    const bool other_resident = n_t == 1;
-    const bool blk_resident = block_resident(cfg, pl, mp.blocked, b, 0);
-    sequence(p, n_blocks, [&](bool, bool blast) {
-      sequence(p, f_other, [&](bool ofirst, bool olast) {
-        sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
-          const bool blk_last = blast && jlast;
-          const i64 r = (cols_blocked ? olast : blk_last) ? r_last : R;
-          const i64 c = (cols_blocked ? blk_last : olast) ? c_last : C;
-          const bool fetch_other = !other_resident || jfirst;
-          const bool fetch_blk = !blk_resident || ofirst;
-          const bool fetch_a = cols_blocked ? fetch_other : fetch_blk;
-          const bool fetch_b = cols_blocked ? fetch_blk : fetch_other;
-          emit_chunks(n_t, t_chunk, T, r, c, [&](bool, bool klast, i64 t, Bits& rd, Bits& wr) {
-            rd[operand::input] = fetch_a ? u(r * t * w.input) : 0;
-            rd[operand::weight] = fetch_b ? u(t * c * w.weight) : 0;
-            wr[operand::output] = klast ? u(r * c * w.output) : 0;
-          });
-        });
-      });
-    });
-    res.sram_read_bits[operand::input] = M * K * u(FC) * u(w.input);
-    res.sram_read_bits[operand::weight] = K * N * u(FR) * u(w.weight);
-    res.sram_write_bits[operand::output] = M * N * u(w.output);
-    res.pe_register_bits[operand::input] = MNK * u(w.input);
-    res.pe_register_bits[operand::weight] = MNK * u(w.weight);
-    res.pe_register_bits[operand::output] = MNK * u(cfg.pe.acc_bits);
-  } else {
-    // ws: B stationary, A streamed (T = M); is: A stationary, B streamed (T = N).
-    // Loop order: T-blocks outer, blocks of column folds, row folds (K), the block's column
-    // folds, so partial sums of a block accumulate across K folds; T-chunks innermost. Every
-    // T-block runs all folds again (their fill, and the stationary words from DRAM unless all
-    // of them fit half their SRAM). Fixed mapping: one T-block, blocks of one column fold.
-    const bool ws = cfg.array.dataflow == Dataflow::ws;
-    const int s_op = ws ? operand::weight : operand::input;
-    const int x_op = ws ? operand::input : operand::weight;
-    const u64 s_bits = u(ws ? w.weight : w.input), x_bits = u(ws ? w.input : w.weight);
-    const double half_x = ws ? half_in : half_w, half_s = ws ? half_w : half_in;
-    const i64 tb = mp.t_block == 0 ? T : mp.t_block;
-    const i64 n_tb = ceil_div(T, tb), tb_last = T - (n_tb - 1) * tb;
-    const i64 t_chunk =
-        chunk_size(half_x, double(R) * x_bits, half_out, double(C) * w.psum, tb, cfg.origin);
-    res.t_chunk = t_chunk;
-    const i64 b = mp.block, n_blocks = ceil_div(FC, b), b_last = FC - (n_blocks - 1) * b;
-    const bool s_resident = double(K * u(pl.s_c) * s_bits) <= half_s;
-    sequence(p, n_tb, [&](bool tfirst, bool tlast) {
-      const i64 t_len = tlast ? tb_last : tb;
-      const i64 n_t = ceil_div(t_len, t_chunk);
-      const bool x_resident = double(u(t_len) * K * x_bits) <= half_x;
-      const bool x_block_resident = n_t == 1;  // a K fold's t_len x r block stays for the block
-      const bool psum_resident = block_resident(cfg, pl, mp.blocked, b, t_len);
-      const bool fetch_s = tfirst || !s_resident;
-      sequence(p, n_blocks, [&](bool bfirst, bool blast) {
-        sequence(p, FR, [&](bool ifirst, bool ilast) {
-          const i64 r = ilast ? r_last : R;
+  // Word widths and half-SRAMs of the operands at the row edge, the column edge and in the PEs.
+  const int row_op = df.row_operand, col_op = df.col_operand, s_op = df.stationary;
+  const u64 row_bits = operand_bits(w, row_op), col_bits = operand_bits(w, col_op);
+  const u64 s_bits = operand_bits(w, s_op);
+  const double half[operand_count] = {half_in, half_w, half_out};
+  bool timed = false;
+  switch (df.loop_order) {
+    case LoopOrder::output_stationary: {
+      // Loop order: blocks of the blocked fold loop, the other fold loop, the block's folds,
+      // T-chunks (K) inner. Fixed mapping: one block of all column folds (row folds outer).
+      const i64 t_chunk = chunk_size(half[row_op], double(R) * double(row_bits), half[col_op],
+                                     double(C) * double(col_bits), T, cfg.origin);
+      res.t_chunk = t_chunk;
+      const i64 n_t = ceil_div(T, t_chunk);
+      const bool cols_blocked = mp.blocked == Blocked::cols;
+      const i64 f_blk = cols_blocked ? FC : FR, f_other = cols_blocked ? FR : FC;
+      const i64 b = mp.block, n_blocks = ceil_div(f_blk, b), b_last = f_blk - (n_blocks - 1) * b;
+      // The operand of the other loop's fold (the row edge's r x K when columns are blocked) stays
+      // for the block's folds if it is one chunk; the blocked operand's block (B's K x block*C)
+      // stays for the other loop if it fits half its SRAM.
+      const bool other_resident = n_t == 1;
+      const bool blk_resident = block_resident(cfg, pl, mp.blocked, b, 0);
+      sequence(p, n_blocks, [&](bool, bool blast) {
+        sequence(p, f_other, [&](bool ofirst, bool olast) {
           sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
-            const i64 c = blast && jlast ? c_last : C;
-            const bool fetch_x = x_resident ? bfirst && jfirst : !x_block_resident || jfirst;
-            emit_chunks(
-                n_t, t_chunk, t_len, r, c, [&](bool kfirst, bool, i64 t, Bits& rd, Bits& wr) {
-                  rd[s_op] = kfirst && fetch_s ? u(r * c) * s_bits : 0;
-                  rd[x_op] = fetch_x ? u(t * r) * x_bits : 0;
-                  rd[operand::output] = (!psum_resident && !ifirst) ? u(t * c * w.psum) : 0;
-                  wr[operand::output] =
-                      ilast ? u(t * c * w.output) : (!psum_resident ? u(t * c * w.psum) : 0);
-                });
+            const bool blk_last = blast && jlast;
+            const i64 r = (cols_blocked ? olast : blk_last) ? r_last : R;
+            const i64 c = (cols_blocked ? blk_last : olast) ? c_last : C;
+            const bool fetch_other = !other_resident || jfirst;
+            const bool fetch_blk = !blk_resident || ofirst;
+            const bool fetch_row = cols_blocked ? fetch_other : fetch_blk;
+            const bool fetch_col = cols_blocked ? fetch_blk : fetch_other;
+            emit_chunks(n_t, t_chunk, T, r, c, [&](bool, bool klast, i64 t, Bits& rd, Bits& wr) {
+              rd[row_op] = fetch_row ? u(r * t) * row_bits : 0;
+              rd[col_op] = fetch_col ? u(t * c) * col_bits : 0;
+              wr[s_op] = klast ? u(r * c) * s_bits : 0;
+            });
           });
         });
       });
-    });
-    const u64 S_rows = K, S_cols = u(pl.s_c);                       // stationary matrix K x S_C
-    res.sram_read_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);  // into the PEs per T-block
-    res.sram_read_bits[x_op] = u(T) * K * u(FC) * x_bits;
-    res.psum_merges = M * N * u(FR - 1);
-    res.sram_write_bits[operand::output] = M * N * (u(FR - 1) * u(w.psum) + u(w.output));
-    res.sram_read_bits[operand::output] = res.psum_merges * u(w.psum);
-    res.pe_register_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);
-    res.pe_register_bits[x_op] = MNK * x_bits;
-    res.pe_register_bits[operand::output] = MNK * u(w.psum);
+      res.sram_read_bits[row_op] = u(pl.s_r) * u(T) * u(FC) * row_bits;
+      res.sram_read_bits[col_op] = u(T) * u(pl.s_c) * u(FR) * col_bits;
+      res.sram_write_bits[s_op] = u(pl.s_r) * u(pl.s_c) * s_bits;
+      res.pe_register_bits[row_op] = MNK * row_bits;
+      res.pe_register_bits[col_op] = MNK * col_bits;
+      res.pe_register_bits[s_op] = MNK * u(cfg.pe.acc_bits);
+      timed = true;
+      break;
+    }
+    case LoopOrder::operand_stationary: {
+      // ws: B stationary, A streamed (T = M); is: A stationary, B streamed (T = N).
+      // Loop order: T-blocks outer, blocks of column folds, row folds (K), the block's column
+      // folds, so partial sums of a block accumulate across K folds; T-chunks innermost. Every
+      // T-block runs all folds again (their fill, and the stationary words from DRAM unless all
+      // of them fit half their SRAM). Fixed mapping: one T-block, blocks of one column fold.
+      // The row edge streams the other operand (x); partial sums leave at the column edge.
+      const int x_op = row_op;
+      const u64 x_bits = row_bits;
+      const double half_x = half[x_op], half_s = half[s_op];
+      const i64 tb = mp.t_block == 0 ? T : mp.t_block;
+      const i64 n_tb = ceil_div(T, tb), tb_last = T - (n_tb - 1) * tb;
+      const i64 t_chunk =
+          chunk_size(half_x, double(R) * x_bits, half_out, double(C) * w.psum, tb, cfg.origin);
+      res.t_chunk = t_chunk;
+      const i64 b = mp.block, n_blocks = ceil_div(FC, b), b_last = FC - (n_blocks - 1) * b;
+      const bool s_resident = double(K * u(pl.s_c) * s_bits) <= half_s;
+      sequence(p, n_tb, [&](bool tfirst, bool tlast) {
+        const i64 t_len = tlast ? tb_last : tb;
+        const i64 n_t = ceil_div(t_len, t_chunk);
+        const bool x_resident = double(u(t_len) * K * x_bits) <= half_x;
+        const bool x_block_resident = n_t == 1;  // a K fold's t_len x r block stays for the block
+        const bool psum_resident = block_resident(cfg, pl, mp.blocked, b, t_len);
+        const bool fetch_s = tfirst || !s_resident;
+        sequence(p, n_blocks, [&](bool bfirst, bool blast) {
+          sequence(p, FR, [&](bool ifirst, bool ilast) {
+            const i64 r = ilast ? r_last : R;
+            sequence(p, blast ? b_last : b, [&](bool jfirst, bool jlast) {
+              const i64 c = blast && jlast ? c_last : C;
+              const bool fetch_x = x_resident ? bfirst && jfirst : !x_block_resident || jfirst;
+              emit_chunks(
+                  n_t, t_chunk, t_len, r, c, [&](bool kfirst, bool, i64 t, Bits& rd, Bits& wr) {
+                    rd[s_op] = kfirst && fetch_s ? u(r * c) * s_bits : 0;
+                    rd[x_op] = fetch_x ? u(t * r) * x_bits : 0;
+                    // partial sums at the column edge (col_operand is the output)
+                    rd[operand::output] = (!psum_resident && !ifirst) ? u(t * c * w.psum) : 0;
+                    wr[operand::output] =
+                        ilast ? u(t * c * w.output) : (!psum_resident ? u(t * c * w.psum) : 0);
+                  });
+            });
+          });
+        });
+      });
+      const u64 S_rows = K, S_cols = u(pl.s_c);                       // stationary matrix K x S_C
+      res.sram_read_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);  // into the PEs per T-block
+      res.sram_read_bits[x_op] = u(T) * K * u(FC) * x_bits;
+      res.psum_merges = M * N * u(FR - 1);
+      res.sram_write_bits[operand::output] = M * N * (u(FR - 1) * u(w.psum) + u(w.output));
+      res.sram_read_bits[operand::output] = res.psum_merges * u(w.psum);
+      res.pe_register_bits[s_op] = S_rows * S_cols * s_bits * u(n_tb);
+      res.pe_register_bits[x_op] = MNK * x_bits;
+      res.pe_register_bits[operand::output] = MNK * u(w.psum);
+      timed = true;
+      break;
+    }
   }
+  if (!timed) throw std::logic_error("time_gemm: dataflow with an unknown loop order");
 
   const PipelineTotals tot = p.finish();
   res.compute_cycles = tot.compute;

@@ -29,12 +29,10 @@
 
 #include "lnslab/lns/datapath.hpp"
 #include "lnslab/lns/format.hpp"
+#include "lnslab/sim/dataflow.hpp"
 #include "lnslab/sim/energy.hpp"
 
 namespace lnslab::sim {
-
-enum class Dataflow { os, ws, is };
-std::string_view to_string(Dataflow d);
 
 enum class PeType { lns, fp32, fp16, bf16, int8 };
 std::string_view to_string(PeType t);

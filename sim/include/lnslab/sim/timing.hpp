@@ -1,6 +1,7 @@
 #pragma once
 // The compute side of the timing model: SCALE-Sim's mapping of a GEMM onto a rows x cols array
-// and the closed-form cycles of its folds (docs/simulator.md §Timing).
+// and the closed-form cycles of its folds (docs/simulator.md §Timing). The assignment below is
+// read from each dataflow's descriptor (dataflow.hpp), as are its loop order and blocks:
 //
 //   dataflow  S_R (array rows)  S_C (array cols)  T (streamed per fold)  stationary
 //   os        M                 N                 K                      outputs
