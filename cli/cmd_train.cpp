@@ -46,10 +46,13 @@ std::string read_binary(const std::string& path) {
 
 nn::Dataset load(const nn::TrainConfig& c, bool train) {
   if (c.data_dir == "synthetic") {
-    const nn::Shape shape{1, 16, 16};
+    const nn::Shape shape = nn::synthetic_shape;
+    const int classes = nn::synthetic_classes;
     const std::uint64_t prototypes = nn::derive_seed(c.seed, 100, 0);
-    return train ? nn::make_synthetic(2000, shape, 10, prototypes, nn::derive_seed(c.seed, 100, 1))
-                 : nn::make_synthetic(500, shape, 10, prototypes, nn::derive_seed(c.seed, 100, 2));
+    return train ? nn::make_synthetic(2000, shape, classes, prototypes,
+                                      nn::derive_seed(c.seed, 100, 1))
+                 : nn::make_synthetic(500, shape, classes, prototypes,
+                                      nn::derive_seed(c.seed, 100, 2));
   }
   return nn::load_idx_split(c.data_dir, train ? "train" : "t10k");
 }

@@ -35,6 +35,10 @@ struct Dataset {
 /// The default data directory (the Debian package dataset-fashion-mnist).
 inline constexpr const char* default_data_dir = "/usr/share/datasets/fashion-mnist";
 
+/// The sample shape and class count of `lnslab train --data synthetic` (and so of a study on it).
+inline constexpr Shape synthetic_shape{1, 16, 16};
+inline constexpr int synthetic_classes = 10;
+
 /// Reads an IDX image file (magic 0x00000803, u8 pixels, N x rows x cols; gzip or plain) and its
 /// IDX label file (magic 0x00000801, u8 labels, N). Validates magic numbers, dimensions, sizes
 /// (truncated or trailing data), equal counts and labels < classes. Throws DataError.
