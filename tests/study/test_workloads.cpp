@@ -122,7 +122,7 @@ TEST_CASE("the shipped studies cost their models as the topology CSVs did (Fashi
   for (const std::string name : {"default", "paper"}) {
     INFO(name);
     std::string text = absolute_paths(read(configs + "/studies/" + name + ".toml"));
-    REQUIRE(text.find("[topologies]") == std::string::npos);
+    REQUIRE(text.find("\n[topologies]") == std::string::npos);
     for (const Mode mode : {Mode::quick, Mode::normal}) {
       const Study derived = load_study(write(dir, name + ".toml", text), mode);
       const Study csv = load_study(write(dir, name + "-csv.toml", text + csvs), mode);
@@ -146,7 +146,7 @@ TEST_CASE("a study on synthetic data costs the 16x16 network it trains; [topolog
           "[study][workload]") {
   const fs::path dir = temp_dir("synthetic");
   const std::string text = absolute_paths(read(configs + "/studies/tiny.toml"));
-  REQUIRE(text.find("[topologies]") == std::string::npos);
+  REQUIRE(text.find("\n[topologies]") == std::string::npos);
   const Study derived = load_study(write(dir, "tiny.toml", text), Mode::normal);
   // The MLP trained on 1x16x16 synthetic images: 256-256-10.
   write(dir, "mlp16.csv", "fc1, 1, 1, 1, 1, 256, 256, 1,\nfc2, 1, 1, 1, 1, 256, 10, 1,\n");
