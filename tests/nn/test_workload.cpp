@@ -133,7 +133,7 @@ TEST_CASE("workload: hidden widths appear as their own layers", "[nn][workload]"
   CHECK(small.gemms[1].shape == sim::GemmShape{8, 3, 256});
 }
 
-TEST_CASE("workload: any built network, shapes from its layers; bad input is an error",
+TEST_CASE("workload: any built network, shapes from its layers, and bad input is an error",
           "[nn][workload]") {
   nn::NetworkBuilder<double> b(nn::Shape{3, 11, 11});
   b.conv2d({6, 3, 2, 1, false}).relu().maxpool(2).flatten().linear(7, false);

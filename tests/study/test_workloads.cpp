@@ -142,7 +142,7 @@ TEST_CASE("the shipped studies cost their models as the topology CSVs did (Fashi
   fs::remove_all(dir);
 }
 
-TEST_CASE("a study on synthetic data costs the 16x16 network it trains; [topologies] overrides",
+TEST_CASE("a study on synthetic data costs the 16x16 network it trains, and [topologies] overrides",
           "[study][workload]") {
   const fs::path dir = temp_dir("synthetic");
   const std::string text = absolute_paths(read(configs + "/studies/tiny.toml"));
