@@ -1,4 +1,5 @@
-// lnslab sim CONFIG.toml [--topology FILE.csv | --gemm M,N,K ...] [--batch N] [--train]
+// lnslab sim CONFIG.toml [--topology FILE.csv | --gemm M,N,K ... | --model mlp|cnn
+//           [--widths W,...] [--input CxHxW] [--classes N]] [--batch N] [--train]
 //           [--mapping fixed|search] [--objective energy|cycles|edp]
 //           [--json FILE] [--csv FILE] [--compare CONFIG2.toml ...]
 // Cycles, traffic and energy of a workload on one or several accelerator configs.
@@ -14,6 +15,7 @@
 #include "common.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/train_config.hpp"
+#include "lnslab/nn/workload.hpp"
 #include "lnslab/sim/accelerator.hpp"
 #include "lnslab/sim/config.hpp"
 #include "lnslab/sim/errors.hpp"
@@ -28,6 +30,10 @@ struct SimOptions {
   std::string config;
   std::string topology;
   std::vector<std::string> gemms;
+  std::string model;  // mlp | cnn: the forward GEMMs of the network lnslab train builds
+  std::vector<int> widths;
+  std::string input = "1x28x28";
+  int classes = 10;
   std::vector<std::string> compare;
   int batch = 1;
   bool train = false;
@@ -79,11 +85,44 @@ void apply_mapping_options(const SimOptions& o, std::vector<sim::Config>& config
   }
 }
 
+// "CxHxW", e.g. 1x28x28 (--input).
+nn::Shape parse_input(const std::string& text) {
+  int dims[3] = {0, 0, 0};
+  std::size_t at = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::size_t end = i < 2 ? text.find('x', at) : text.size();
+    const std::string part = end == std::string::npos ? "" : text.substr(at, end - at);
+    const bool digits = !part.empty() && part.size() <= 4 &&
+                        part.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || (dims[i] = std::stoi(part)) < 1 || dims[i] > 4096)
+      throw InputError("--input '" + text +
+                       "': expected CxHxW, three integers in [1, 4096] (e.g. 1x28x28)");
+    at = end + 1;
+  }
+  return {dims[0], dims[1], dims[2]};
+}
+
+// --model: the network of `lnslab train --model M --widths W` on inputs of --input and --classes.
+sim::Workload model_workload(const SimOptions& o) {
+  nn::ModelSpec spec;
+  spec.kind = o.model;
+  spec.widths = o.widths;
+  try {
+    return nn::forward_workload(spec, parse_input(o.input), o.classes, o.batch);
+  } catch (const nn::ConfigError& e) {
+    throw InputError(std::string("--model: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    throw InputError("--model " + o.model + ": the network is too large to build");
+  }
+}
+
 // A topology's conv output sizes follow the config's timing mode (SCALE-Sim's rounding in
 // scalesim mode), so each config gets its own copy of the workload.
 sim::Workload load_workload(const SimOptions& o, const sim::Config& c) {
   sim::Workload w;
-  if (!o.topology.empty()) {
+  if (!o.model.empty()) {
+    w = model_workload(o);
+  } else if (!o.topology.empty()) {
     w = sim::load_topology(o.topology, o.batch, sim::conv_output(c.array.timing));
   } else {
     for (std::size_t i = 0; i < o.gemms.size(); ++i) {
@@ -99,7 +138,8 @@ sim::Workload load_workload(const SimOptions& o, const sim::Config& c) {
 void run_sim(const SimOptions& o) {
   std::vector<sim::Config> configs;
   std::vector<sim::Workload> workloads;
-  const std::string workload_name = o.topology.empty() ? "--gemm" : o.topology;
+  const std::string workload_name =
+      !o.model.empty() ? "--model " + o.model : (o.topology.empty() ? "--gemm" : o.topology);
   try {
     configs.push_back(sim::load_config(o.config));
     for (const auto& c : o.compare) configs.push_back(sim::load_config(c));
@@ -167,7 +207,21 @@ void register_sim(CLI::App& app) {
   auto* gemm = sub->add_option("--gemm", o->gemms, "GEMM shape M,N,K (repeatable)");
   topo->excludes(gemm);
   gemm->excludes(topo);
-  sub->add_option("--batch", o->batch, "Batch size: multiplies M of every topology layer")
+  auto* model = sub->add_option("--model", o->model,
+                                "A model of lnslab train (mlp or cnn): the forward GEMMs of the "
+                                "network it builds (instead of --topology or --gemm)");
+  model->check(CLI::IsMember({"mlp", "cnn"}));
+  auto* widths = sub->add_option("--widths", o->widths,
+                                 "--model's widths, as for lnslab train (mlp hidden widths, "
+                                 "default 256; cnn channels, default 16,32, [+ hidden])")
+                     ->delimiter(',')
+                     ->check(CLI::Range(1, 1 << 16));
+  auto* input = sub->add_option("--input", o->input,
+                                "--model's input shape CxHxW (default 1x28x28, Fashion-MNIST)");
+  auto* classes = sub->add_option("--classes", o->classes, "--model's classes (default 10)")
+                      ->check(CLI::Range(2, 1 << 20));
+  sub->add_option("--batch", o->batch,
+                  "Batch size: multiplies M of every topology or --model layer")
       ->check(CLI::Range(1, 1 << 20));
   sub->add_option("--optimizer", o->optimizer,
                   "--train: the weight-update rule of this optimizer (" + nn::optimizer_names() +
@@ -188,9 +242,17 @@ void register_sim(CLI::App& app) {
       ->check(CLI::IsMember({"energy", "cycles", "edp"}));
   sub->add_option("--json", o->json_path, "Also write the reports as JSON to this file");
   sub->add_option("--csv", o->csv_path, "Also write one CSV row per layer and config");
-  sub->callback([o] {
-    if (o->topology.empty() && o->gemms.empty())
-      throw InputError("lnslab sim: give a workload: --topology FILE.csv or --gemm M,N,K");
+  sub->callback([o, widths, input, classes] {
+    if (!o->model.empty() && (!o->topology.empty() || !o->gemms.empty()))
+      throw InputError("lnslab sim: --model " + o->model +
+                       " is a workload of its own: give it without --topology and --gemm");
+    for (const auto* opt : {widths, input, classes})
+      if (opt->count() > 0 && o->model.empty())
+        throw InputError("lnslab sim: " + opt->get_name() +
+                         " describes --model's network: give --model mlp or --model cnn");
+    if (o->topology.empty() && o->gemms.empty() && o->model.empty())
+      throw InputError(
+          "lnslab sim: give a workload: --topology FILE.csv, --gemm M,N,K or --model mlp|cnn");
     run_sim(*o);
   });
 }

@@ -37,10 +37,11 @@ std::vector<std::size_t> shuffled_order(std::size_t n, lns::Rng& rng) {
 }
 
 Dataset synthetic_split(std::uint64_t seed, bool train) {
-  const Shape shape{1, 16, 16};
   const std::uint64_t prototypes = derive_seed(seed, 100, 0);
-  return train ? make_synthetic(2000, shape, 10, prototypes, derive_seed(seed, 100, 1))
-               : make_synthetic(500, shape, 10, prototypes, derive_seed(seed, 100, 2));
+  return train ? make_synthetic(2000, synthetic_shape, synthetic_classes, prototypes,
+                                derive_seed(seed, 100, 1))
+               : make_synthetic(500, synthetic_shape, synthetic_classes, prototypes,
+                                derive_seed(seed, 100, 2));
 }
 
 Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t prototype_seed,

@@ -147,7 +147,9 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
       "on the exponents; LNS-stored SGD/Adam: decode, float rule, re-encode); for `lns-full` runs "
       "the LNS accelerator they trained on. Each is derived from the study's first accelerator "
       "(same array, SRAM, DRAM and energy table) and written to `hardware/`, so "
-      "`lnslab sim hardware/NAME.toml --topology T --train --batch N` reruns it. `vs FP32 "
+      "`lnslab sim hardware/NAME.toml --model M --train --batch N` reruns it on the network "
+      "the runs trained (add `--input 1x16x16` on synthetic data; `--topology T` instead for a "
+      "model the study costs from its `[topologies]`). `vs FP32 "
       "array` and `vs INT8 array` divide by the baseline arrays below (FP32 Madam update unit "
       "on each).\n\n";
   md += "## Energy per step by component\n\n" + detail::energy_table(r) + "\n";

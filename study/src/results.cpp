@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
+#include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/workload.hpp"
 #include "lnslab/sim/accelerator.hpp"
 #include "lnslab/sim/timing.hpp"
 #include "lnslab/sim/workload.hpp"
@@ -35,19 +38,42 @@ std::string fp32_family(const std::string& optimizer) {
   return d ? d->fp32_family : optimizer;
 }
 
-// The model's forward GEMMs at `batch`, conv output sizes rounded as `config`'s timing mode does.
-sim::Workload forward_of(const Study& study, const std::string& model, int batch,
-                         const sim::Config& config) {
-  const auto it = study.topologies.find(model);
-  if (it == study.topologies.end())
-    throw StudyError(study.file.string() + ": key 'topologies': no topology for model '" + model +
-                     "' (needed to cost its runs)");
-  try {
-    return sim::load_topology(it->second, batch, sim::conv_output(config.array.timing));
-  } catch (const std::exception& e) {
-    throw StudyError(e.what());
+// A model's forward GEMMs at a batch size: the study's [topologies] CSV for it when there is one
+// (conv output sizes rounded as `config`'s timing mode does), else the network its runs train
+// (nn/workload.hpp) on the study's data: the synthetic set's shape, or the IDX test split's.
+class ForwardOf {
+ public:
+  ForwardOf(const Study& study, const sim::Config& config) : study_(study), config_(config) {}
+
+  sim::Workload operator()(const std::string& group, const std::string& model, int batch) {
+    try {
+      if (const auto it = study_.topologies.find(model); it != study_.topologies.end())
+        return sim::load_topology(it->second, batch, sim::conv_output(config_.array.timing));
+      const auto run = std::find_if(study_.runs.begin(), study_.runs.end(),
+                                    [&](const RunSpec& r) { return r.group == group; });
+      if (run == study_.runs.end())
+        throw StudyError("configuration '" + group + "' has no run in " + study_.file.string());
+      if (!input_) {
+        if (study_.data == "synthetic") {
+          input_ = {nn::synthetic_shape, nn::synthetic_classes};
+        } else {
+          const nn::Dataset test = nn::load_idx_split(study_.data, "t10k");
+          input_ = {test.shape, test.classes};
+        }
+      }
+      return nn::forward_workload(run->model_spec, input_->first, input_->second, batch);
+    } catch (const StudyError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw StudyError(study_.file.string() + ": costing model '" + model + "': " + e.what());
+    }
   }
-}
+
+ private:
+  const Study& study_;
+  const sim::Config& config_;
+  std::optional<std::pair<nn::Shape, int>> input_;  // the data's sample shape and classes
+};
 
 sim::Config load_template(const Study& study) {
   if (study.accelerators.empty())
@@ -161,15 +187,17 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
     throw StudyError(e.what());
   }
   std::vector<ModelCosts> models;
+  // Per model and batch (a study trains one network per model).
   std::map<std::pair<std::string, int>, sim::Workload> forward;
-  auto workload = [&](const std::string& model, int batch) -> const sim::Workload& {
-    auto [it, inserted] = forward.try_emplace({model, batch});
-    if (inserted) it->second = forward_of(study, model, batch, tmpl);
+  ForwardOf forward_of(study, tmpl);
+  auto workload = [&](const GroupResult& g) -> const sim::Workload& {
+    auto [it, inserted] = forward.try_emplace({g.model, g.batch});
+    if (inserted) it->second = forward_of(g.group, g.model, g.batch);
     return it->second;
   };
   for (GroupResult& g : groups) {
     const sim::Config hw = hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
-    g.hardware = cost_step(hw, workload(g.model, g.batch), g.model, g.batch);
+    g.hardware = cost_step(hw, workload(g), g.model, g.batch);
     const bool known = std::any_of(models.begin(), models.end(), [&](const ModelCosts& m) {
       return m.model == g.model && m.batch == g.batch;
     });
@@ -179,10 +207,9 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
     m.batch = g.batch;
     for (sim::PeType pe :
          {sim::PeType::fp32, sim::PeType::int8, sim::PeType::fp16, sim::PeType::bf16})
-      m.baselines.push_back(
-          cost_step(baseline_config(tmpl, pe), workload(g.model, g.batch), g.model, g.batch));
+      m.baselines.push_back(cost_step(baseline_config(tmpl, pe), workload(g), g.model, g.batch));
     for (const sim::Config& c : listed)
-      m.listed.push_back(cost_step(c, workload(g.model, g.batch), g.model, g.batch));
+      m.listed.push_back(cost_step(c, workload(g), g.model, g.batch));
     models.push_back(std::move(m));
   }
   return models;
@@ -190,6 +217,7 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
 
 std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResult>& groups) {
   const sim::Config tmpl = load_template(study);
+  ForwardOf forward_of(study, tmpl);
   std::vector<Crossover> out;
   for (const GroupResult& g : groups) {
     if (g.numerics != "lns-full") continue;
@@ -214,7 +242,7 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
         } catch (const std::exception&) {
           continue;
         }
-        const sim::Workload f = forward_of(study, g.model, batch, tmpl);
+        const sim::Workload f = forward_of(g.group, g.model, batch);
         const HardwareCost l = cost_step(a, f, g.model, batch);
         const HardwareCost i = cost_step(b, f, g.model, batch);
         c.points.push_back({array, batch, l.energy_pj, i.energy_pj, l.energy_pj - l.split.update,

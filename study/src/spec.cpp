@@ -197,12 +197,6 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
     if (!fs::exists(acc))
       throw StudyError(
           fmt::format("{}: key 'accelerators': '{}' does not exist", file.string(), acc.string()));
-  for (const auto& m : grid.models)
-    if (!s.accelerators.empty() && !s.topologies.count(m))
-      throw StudyError(
-          fmt::format("{}: key 'topologies': no topology for model '{}' (needed to "
-                      "cost runs on the accelerators)",
-                      file.string(), m));
 
   const toml::node* runs_node = root.get("runs");
   if (runs_node == nullptr || !runs_node->is_array_of_tables() || runs_node->as_array()->empty())
@@ -289,6 +283,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             RunSpec run;
             run.label = label;
             run.model = model;
+            run.model_spec = c.model;
             run.optimizer = c.optimizer;
             run.numerics = c.numerics;
             // The study's own spelling (nn may canonicalise it, e.g. append the bias K).

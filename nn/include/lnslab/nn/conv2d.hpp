@@ -23,6 +23,7 @@ class Conv2d final : public Layer<T> {
  public:
   Conv2d(Shape in, Conv2dSpec spec);
   static Shape output_shape_for(Shape in, const Conv2dSpec& spec);
+  const Conv2dSpec& spec() const { return spec_; }
   std::string describe() const override;
   void declare(ParamStore<T>& store, const std::string& prefix) override;
   void bind(ParamStore<T>& store) override;

@@ -35,6 +35,10 @@ struct Dataset {
 /// The default data directory (the Debian package dataset-fashion-mnist).
 inline constexpr const char* default_data_dir = "/usr/share/datasets/fashion-mnist";
 
+/// The sample shape and class count of `lnslab train --data synthetic` (and so of a study on it).
+inline constexpr Shape synthetic_shape{1, 16, 16};
+inline constexpr int synthetic_classes = 10;
+
 /// Reads an IDX image file (magic 0x00000803, u8 pixels, N x rows x cols; gzip or plain) and its
 /// IDX label file (magic 0x00000801, u8 labels, N). Validates magic numbers, dimensions, sizes
 /// (truncated or trailing data), equal counts and labels < classes. Throws DataError.
@@ -52,8 +56,9 @@ Dataset load_idx_split(const std::filesystem::path& dir, const std::string& spli
 Dataset make_synthetic(std::size_t count, Shape shape, int classes, std::uint64_t prototype_seed,
                        std::uint64_t sample_seed, double noise = 0.35);
 
-/// The synthetic set of `--data synthetic` (lnslab train, lnslab bound): 10 classes of 16x16
-/// images, 2000 training and 500 test samples, its prototypes and samples drawn from `seed`.
+/// The synthetic set of `--data synthetic` (lnslab train, lnslab bound): synthetic_classes
+/// classes of synthetic_shape images, 2000 training and 500 test samples, its prototypes and
+/// samples drawn from `seed`.
 Dataset synthetic_split(std::uint64_t seed, bool train);
 
 /// Moves a seeded random `fraction` of `train` into a returned validation set.

@@ -4,7 +4,8 @@
 //
 // Sources: `M,N,K` triples, SCALE-Sim topology CSV files (conv format: name, IFMAP H, IFMAP W,
 // filter H, filter W, channels, filters, stride[, stride W]; GEMM format: name, M, N, K), and a
-// training step generated from a forward layer list.
+// training step generated from a forward layer list. (The models of `lnslab train`:
+// nn::forward_workload in nn/workload.hpp reads the forward list off a built network.)
 //
 // Conv layers map by im2col: M = batch * OH * OW, N = filters, K = FH * FW * channels, with
 // OH = (H - FH) / stride + 1 (floor; H and W already include padding, as in SCALE-Sim files).

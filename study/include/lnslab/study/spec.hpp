@@ -13,7 +13,8 @@
 //   accelerators = ["../accelerators/fp32.toml", "../accelerators/lns8.toml"]
 //                              # the first is the template of every configuration's own hardware
 //                              # (study/hardware.hpp); each is also a cross-costing column
-//   [topologies]               # simulator topology of each model (SCALE-Sim CSV)
+//   [topologies]               # optional: a model costed from a SCALE-Sim CSV rather than from
+//                              # the network lnslab train builds for it (nn/workload.hpp)
 //   mlp = "../topologies/mlp.csv"
 //   [quick]                    # overrides applied by --quick (any top-level grid key)
 //   epochs = 2
@@ -52,6 +53,7 @@ struct RunSpec {
   std::string group;  ///< configuration key shared by the seeds of one configuration
   std::string label;  ///< e.g. "LNS Madam"
   std::string model;
+  nn::ModelSpec model_spec;  ///< the network the run trains (its widths, batch norm)
   std::string optimizer;
   std::string numerics;
   std::string format;  ///< "" for fp32 runs
@@ -75,6 +77,7 @@ struct Study {
   std::filesystem::path file;
   std::string data;
   std::vector<std::filesystem::path> accelerators;
+  /// Overrides: a model named here is costed from the CSV, not from its network.
   std::map<std::string, std::filesystem::path> topologies;
   int batch = 128;
   std::vector<RunSpec> runs;

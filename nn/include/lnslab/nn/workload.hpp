@@ -1,0 +1,41 @@
+#pragma once
+// The simulator's view of a network: its forward GEMMs (sim::Workload), read off the layers
+// actually built, so that any model and widths are costed as they train.
+//
+//   Linear(in -> out):             GEMM M = batch, N = out, K = in
+//   Conv2d(C -> F, k x k, stride, pad) on C x H x W giving F x OH x OW:
+//                                  GEMM M = batch * OH * OW, N = F, K = k * k * C (im2col)
+//   ReLU, MaxPool, Flatten, BatchNorm: no GEMM
+//
+// sim::training_step turns the list into a training step (forward, dX but for the first layer,
+// dW, and a weight update of K * N weights per layer).
+//
+// Counted parameters: the K * N weights of each Linear/Conv2d only. Biases (N per layer) and
+// batch-norm scale/shift (2 per channel, affine only) are neither GEMMs nor counted in the weight
+// updates, as in the SCALE-Sim topology files (configs/topologies/), so the default models cost
+// exactly what configs/topologies/mlp.csv and cnn.csv cost (784-256-10: 266 of 203,530
+// parameters left out; the LeNet-like CNN: 58 of 21,258).
+//
+// Layer names: conv1, conv2, ... for the convolutions; fc1, fc2, ... for the Linear layers, or
+// fc when there is only one (the names of the shipped topology files).
+// Conv output sizes are the layer's own (floor, as the network computes them), whatever the
+// simulator's timing mode; they agree with SCALE-Sim's rounding for stride 1.
+#include "lnslab/nn/models.hpp"
+#include "lnslab/nn/network.hpp"
+#include "lnslab/sim/workload.hpp"
+
+namespace lnslab::nn {
+
+/// The forward GEMMs of `network` at `batch` (>= 1). Throws ConfigError for a bad batch or a
+/// network without Linear/Conv2d layers.
+template <typename T>
+sim::Workload forward_workload(const Network<T>& network, int batch);
+
+/// The forward GEMMs of the model `spec` builds for inputs of `input` and `classes` classes
+/// (build_model's errors for a bad spec).
+sim::Workload forward_workload(const ModelSpec& spec, Shape input, int classes, int batch);
+
+extern template sim::Workload forward_workload<float>(const Network<float>&, int);
+extern template sim::Workload forward_workload<double>(const Network<double>&, int);
+
+}  // namespace lnslab::nn
