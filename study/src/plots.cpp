@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "lnslab/util/files.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
+#include "lnslab/util/files.hpp"
 #include "tables.hpp"
 
 namespace lnslab::study::detail {

@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-
 bool is_cached(const fs::path& dir, const nlohmann::json& args) {
   if (!fs::exists(dir / "run.json") || !fs::exists(dir / "args.json")) return false;
   try {
