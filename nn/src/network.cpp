@@ -19,12 +19,16 @@ Network<T>::Network(Shape input, std::vector<LayerPtr<T>> layers, std::vector<st
   if (layers_.empty()) throw std::invalid_argument("Network: no layers");
   if (names_.size() != layers_.size()) throw std::invalid_argument("Network: one name per layer");
   Shape shape = input_;
+  first_with_params_ = layers_.size();
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     if (layers_[i]->input_shape().size() != shape.size())
       throw std::invalid_argument("Network: layer " + std::to_string(i) + " expects " +
                                   layers_[i]->input_shape().str() + ", gets " + shape.str());
     shape = layers_[i]->output_shape();
+    const std::size_t declared = store_->infos().size();
     layers_[i]->declare(*store_, names_[i]);
+    if (store_->infos().size() > declared && first_with_params_ == layers_.size())
+      first_with_params_ = i;
   }
   store_->finalize();
   for (auto& layer : layers_) layer->bind(*store_);
@@ -59,14 +63,17 @@ const Matrix<T>& Network<T>::forward(const Matrix<T>& x, Mode mode) {
 template <typename T>
 void Network<T>::backward_impl(const Matrix<T>& dlogits, Matrix<T>* dx) {
   // gradients_[0/1] alternate as dy and dx of consecutive layers.
+  // Without a requested input gradient, nothing below the first layer with parameters needs
+  // one: that layer skips its dX product (for the MLP, 128 x 784 x 256 after a Flatten).
   const Matrix<T>* dy = &dlogits;
   for (std::size_t j = layers_.size(); j-- > 0;) {
+    if (dx == nullptr && j < first_with_params_) break;
     const Matrix<T>& x = j == 0 ? input_copy_ : outputs_[j - 1];
     Matrix<T>* out = nullptr;
-    if (j > 0) {
-      out = &gradients_[j % 2];
-    } else {
+    if (j == 0) {
       out = dx;
+    } else if (dx != nullptr || j > first_with_params_) {
+      out = &gradients_[j % 2];
     }
     layers_[j]->backward(x, outputs_[j], *dy, out);
     dy = out;

@@ -15,7 +15,7 @@ double run(const std::string& optimizer, const std::string& format, int epochs) 
   static const nn::Dataset test = nn::load_idx_split(nn::default_data_dir, "t10k").head(2000);
   nn::TrainConfig c;
   c.optimizer = optimizer;
-  c.format = format;
+  if (!format.empty()) c.format = format;  // FP32 Adam takes no format
   c.epochs = epochs;
   c.seed = 1;
   nn::Trainer t(c, train, test);

@@ -172,10 +172,7 @@ TEST_CASE("workload: the training step is the products a training step runs", "[
     for (const auto& [p, m, n, k] : rec.calls) ran.push_back(key(p, m, n, k));
     for (const sim::GemmOp& g : sim::training_step(nn::forward_workload(net, batch)).gemms)
       costed.push_back(key(g.pass, g.shape.m, g.shape.n, g.shape.k));
-    // Known difference: the MLP's first Linear follows a Flatten, and Network::backward computes
-    // its dX (which the Flatten then drops); the simulator, like the topology files, skips the
-    // first GEMM layer's dX. (lns-full runs count it in run.json's simulated costs.)
-    if (spec.kind == "mlp") costed.emplace_back(sim::Pass::backward_data, batch, 256, 32);
+    // The MLP's first Linear follows a Flatten: backward skips its dX as the simulator does.
     std::sort(ran.begin(), ran.end());
     std::sort(costed.begin(), costed.end());
     CHECK(ran == costed);
