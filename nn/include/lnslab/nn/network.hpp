@@ -51,8 +51,8 @@ class Network {
   std::vector<std::string> names_;
   std::unique_ptr<ParamStore<T>> store_;
   Matrix<T> input_copy_;
-  std::vector<Matrix<T>> outputs_;    // outputs_[i]: output of layer i
-  std::vector<Matrix<T>> gradients_;  // scratch for dL/d(activation)
+  std::vector<Matrix<T>> outputs_;     // outputs_[i]: output of layer i
+  std::vector<Matrix<T>> gradients_;   // scratch for dL/d(activation)
   std::size_t first_with_params_ = 0;  // first layer that declares parameters (size(): none)
 };
 
