@@ -274,12 +274,14 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
                    std::string("invalid run '") + label + "': " + e.what());
             }
             // A setting the study gives must be one the optimizer takes, even at its default.
-            for (const auto& [key, option] : {std::pair{"p_scale", nn::OptimizerOption::p_scale},
-                                              std::pair{"rounding", nn::OptimizerOption::rounding},
-                                              std::pair{"momentum", nn::OptimizerOption::momentum}})
-              if (opt(key) && !c.descriptor().takes(option))
-                fail(file, opt(key)->source(), key,
+            for (nn::OptimizerOption o :
+                 {nn::OptimizerOption::p_scale, nn::OptimizerOption::rounding,
+                  nn::OptimizerOption::momentum}) {
+              const std::string key(nn::to_string(o));
+              if (opt(key.c_str()) && !c.descriptor().takes(o))
+                fail(file, opt(key.c_str())->source(), key,
                      "does not apply to optimizer '" + c.optimizer + "'");
+            }
             RunSpec run;
             run.label = label;
             run.model = model;

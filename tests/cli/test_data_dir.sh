@@ -5,10 +5,7 @@
 # directory without the file is exit code 2 naming the path searched.
 set -u
 lnslab=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/cli_helpers.sh"
 cd "$work"
 unset LNSLAB_DATA_DIR
 share=$(cd "$(dirname "$lnslab")/../share/lnslab" 2>/dev/null && pwd) ||

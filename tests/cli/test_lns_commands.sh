@@ -4,21 +4,7 @@
 # problem for each class of bad input, and no partial output file.
 set -u
 lnslab=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_error "<pattern in stderr>" args...: exit code 2 and the message.
-expect_error() {
-  local pattern=$1
-  shift
-  "$lnslab" "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  [ "$rc" -eq 2 ] || fail "lnslab $* exited $rc, expected 2"
-  grep -q -- "$pattern" "$work/err" || fail "lnslab $*: stderr lacks '$pattern': $(cat "$work/err")"
-}
+source "$(dirname "$0")/cli_helpers.sh"
 
 "$lnslab" --version | grep -q "lnslab" || fail "--version"
 "$lnslab" --help | grep -q "format" || fail "--help lists the subcommands"

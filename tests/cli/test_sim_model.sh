@@ -6,22 +6,8 @@
 set -u
 lnslab=$1
 configs=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
+source "$(dirname "$0")/cli_helpers.sh"
 lns8="$configs/accelerators/lns8.toml"
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_error "<pattern in stderr>" args...: exit code 2 and the message.
-expect_error() {
-  local pattern=$1
-  shift
-  "$lnslab" "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  [ "$rc" -eq 2 ] || fail "lnslab $* exited $rc, expected 2"
-  grep -q -- "$pattern" "$work/err" || fail "lnslab $*: stderr lacks '$pattern': $(cat "$work/err")"
-}
 
 # expect_layer NAME PASS MxNxK: a row of the per-layer table.
 expect_layer() {

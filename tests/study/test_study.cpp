@@ -117,6 +117,8 @@ TEST_CASE("bad study files are rejected naming file, line and key", "[study]") {
       {tiny_study("[[runs]]\noptimizer = \"lns-madam\"\nformats = [\"lns20:eta0=1\"]\n"), "lns20"},
       {tiny_study() + "speed = 3\n", "speed"},
       {tiny_study("[[runs]]\noptimizer = \"sgd\"\ncolour = \"red\"\n"), "colour"},
+      // a setting the optimizer does not take, even at its default value
+      {tiny_study("[[runs]]\noptimizer = \"madam\"\nmomentum = 0.9\n"), "does not apply"},
       {"name = \"x\"\ndata = \"synthetic\"\n", "grid is empty"},
       {[] {
          std::string t = tiny_study();
