@@ -20,6 +20,7 @@
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
@@ -90,6 +91,12 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     // --epochs, which may extend the run.
     for (const Setting& s : settings)
       if (s.option->count() > 0) s.apply(args, config);
+    const std::optional<nn::Isa> isa = nn::parse_isa(config.isa);
+    if (isa && !nn::cpu_supports(*isa))
+      throw InputError(fmt::format(
+          "--resume {}: the checkpoint was trained with isa {}, which this CPU does not support "
+          "(best here: {}); float products are bit-identical only at the same ISA",
+          args.resume, config.isa, nn::to_string(nn::best_isa())));
   } else {
     for (const Setting& s : settings) s.apply(args, config);
   }
@@ -117,10 +124,10 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
               trainer.train_set().name.c_str(), trainer.train_set().size(),
               trainer.validation_set().size(), trainer.test_set().name.c_str(),
               trainer.test_set().size());
-  std::printf("optimizer %s, numerics %s%s, lr %g, schedule %s, batch %d, epochs %d\n",
+  std::printf("optimizer %s, numerics %s%s, lr %g, schedule %s, batch %d, epochs %d, isa %s\n",
               c.optimizer.c_str(), c.numerics.c_str(),
               c.lns_weights() ? (" (" + c.format + ")").c_str() : "", c.lr, c.schedule.c_str(),
-              c.batch, c.epochs);
+              c.batch, c.epochs, c.isa.c_str());
   std::fputs(trainer.network().summary().c_str(), stdout);
   if (trainer.completed_epochs() > 0)
     std::printf("resuming after epoch %d of %s\n", trainer.completed_epochs(), args.resume.c_str());
@@ -253,6 +260,12 @@ void register_train(CLI::App& app) {
   add(cmd->add_option("--bias-std", c.init.bias_std, "biases start N(0, bias_std^2)")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.init.bias_std = a.c.init.bias_std; });
+  add(cmd->add_option("--isa", c.isa,
+                      "instruction set of the float products: best | avx512 | avx2 | portable "
+                      "(runs are bit-identical per ISA; portable reproduces across x86-64 "
+                      "machines; a resumed run keeps its checkpoint's)")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.isa = a.c.isa; });
   add(cmd->add_option("--accelerator", c.accelerator,
                       "lns-full: simulated accelerator config (default: accelerators/lns8.toml in "
                       "the data directory, <lnslab dir>/../share/lnslab or $LNSLAB_DATA_DIR)"),

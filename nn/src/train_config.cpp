@@ -8,6 +8,7 @@
 
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/lns_weights.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/schedule.hpp"
@@ -107,6 +108,15 @@ void TrainConfig::resolve() {
     const lns::Format f = lns::Format::parse(format);  // FormatError names the spec
     format = weight_format(f, format.find("bias=") != std::string::npos).spec();
   }
+  if (isa == "best") {
+    isa = to_string(best_isa());
+  } else {
+    const std::optional<Isa> i = parse_isa(isa);
+    if (!i) throw ConfigError("isa '" + isa + "': expected best, avx512, avx2 or portable");
+    if (!cpu_supports(*i))
+      throw ConfigError("isa '" + isa + "' is not supported by this CPU (it supports " +
+                        to_string(best_isa()) + " at best)");
+  }
   (void)make_optimizer(*this);  // validates lr against eta0 for lns-madam
 }
 
@@ -142,6 +152,7 @@ nlohmann::json to_json(const TrainConfig& c) {
       {"weight_gemm_format", c.weight_gemm_format},
       {"init", std::string(to_string(c.init.weights))},
       {"bias_std", c.init.bias_std},
+      {"isa", c.isa},
   };
   // The optimizer's own settings, only those it takes (an unknown name writes none).
   const OptimizerDescriptor* d = find_optimizer(c.optimizer);
@@ -193,6 +204,8 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     if (!parse_weight_init(j.at("init").get<std::string>(), c.init.weights))
       throw ConfigError("unknown init in the stored settings");
     c.init.bias_std = j.at("bias_std").get<double>();
+    // Runs made before the per-ISA float products had Eigen at the base flags: the portable path.
+    c.isa = j.value("isa", std::string("portable"));
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(std::string("stored training settings are incomplete: ") + e.what());
   }

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "float_gemm/gemm_kernel.hpp"
 #include "lnslab/nn/checkpoint.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/init.hpp"
+#include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/loss.hpp"
 #include "lnslab/nn/models.hpp"
 
@@ -33,11 +35,13 @@ void fix_eigen_environment() {
   // One thread, and cache-size hints fixed so that GEMM blocking (hence the order of float sums)
   // does not depend on the machine's caches.
   Eigen::setNbThreads(1);
-  Eigen::setCpuCacheSizes(32 * 1024, 256 * 1024, 2 * 1024 * 1024);
+  Eigen::setCpuCacheSizes(float_gemm::eigen_l1_bytes, float_gemm::eigen_l2_bytes,
+                          float_gemm::eigen_l3_bytes);
 }
 
 Network<float> build_for(const TrainConfig& c, const Dataset& train) {
   fix_eigen_environment();
+  use_isa(*parse_isa(c.isa));  // resolve() checked the name and the CPU
   return build_model<float>(c.model, train.shape, train.classes);
 }
 
@@ -267,6 +271,8 @@ void Trainer::restore(std::string_view file) {
   }
   if (!stored.is_object()) throw CheckpointError("checkpoint settings are not a JSON object");
   stored.erase("epochs");
+  // Checkpoints from before the per-ISA float products were made at the base flags (portable).
+  if (!stored.contains("isa")) stored["isa"] = "portable";
   const nlohmann::json mine = comparable(config_);
   for (const auto& [key, value] : mine.items()) {
     if (!stored.contains(key) || stored[key] != value)

@@ -48,6 +48,9 @@ struct TrainConfig {
   std::string gradient_format;
   std::string weight_gemm_format;
   InitConfig init;
+  /// The instruction set of the float products (isa.hpp): best (this CPU's widest, resolved to
+  /// its name), avx512, avx2 or portable. Runs are bit-identical per ISA, not across ISAs.
+  std::string isa = "best";
 
   /// Fills defaults, canonicalises optimizer/numerics and validates everything (ConfigError).
   void resolve();
