@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 // The top-level keys a grid may set (also inside [quick] / [full]).
 const std::set<std::string> grid_keys = {"name",       "data",         "models",     "seeds",
                                          "epochs",     "batch",        "schedule",   "train_limit",
-                                         "test_limit", "accelerators", "topologies", "batchnorm"};
+                                         "test_limit", "accelerators", "topologies", "batchnorm",
+                                         "isa"};
 const std::set<std::string> run_keys = {
     "label",    "optimizer", "numerics", "formats",  "format", "lr",    "lrs",  "quick",
     "schedule", "p_scale",   "rounding", "momentum", "epochs", "batch", "full", "accelerator"};
@@ -41,6 +42,9 @@ struct Grid {
   std::vector<fs::path> accelerators;
   std::map<std::string, fs::path> topologies;
   std::set<std::string> batchnorm;  ///< models trained with batch norm (no affine)
+  /// The float products' ISA of every run (nn/isa.hpp); "best" passes no --isa. A study that
+  /// spans machines pins it so that its runs' bits do not depend on which machine ran them.
+  std::string isa = "best";
 };
 
 template <typename T>
@@ -81,7 +85,7 @@ void apply_grid(const fs::path& file, const toml::table& t, Grid& g, bool top_le
     if (!grid_keys.count(key)) {
       fail(file, node.source(), key,
            "unknown key (known: name, data, models, seeds, epochs, batch, schedule, train_limit, "
-           "test_limit, accelerators, topologies, batchnorm, [quick], [full], [[runs]])");
+           "test_limit, accelerators, topologies, batchnorm, isa, [quick], [full], [[runs]])");
     }
     if (key == "name") g.name = get<std::string>(file, node, key, "a string");
     if (key == "data") {
@@ -99,6 +103,7 @@ void apply_grid(const fs::path& file, const toml::table& t, Grid& g, bool top_le
     if (key == "schedule") g.schedule = get<std::string>(file, node, key, "a schedule string");
     if (key == "train_limit") g.train_limit = get<std::int64_t>(file, node, key, "an integer");
     if (key == "test_limit") g.test_limit = get<std::int64_t>(file, node, key, "an integer");
+    if (key == "isa") g.isa = get<std::string>(file, node, key, "best, avx512, avx2 or portable");
     if (key == "accelerators") {
       g.accelerators.clear();
       for (const auto& p : get_list<std::string>(file, node, key, "config paths"))
@@ -245,6 +250,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             c.seed = static_cast<std::uint64_t>(seed);
             c.train_limit = static_cast<std::size_t>(grid.train_limit);
             c.test_limit = static_cast<std::size_t>(grid.test_limit);
+            c.isa = grid.isa;
             if (!format.empty()) c.format = format;
             if (opt("numerics"))
               c.numerics = get<std::string>(file, *opt("numerics"), "numerics", "a mode");
@@ -330,6 +336,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             arg("--data", grid.data);
             if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
             if (c.model.batchnorm) run.train_args.push_back("--batchnorm");
+            if (grid.isa != "best") arg("--isa", grid.isa);
             s.runs.push_back(std::move(run));
           }
         }
