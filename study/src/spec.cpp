@@ -21,10 +21,9 @@ namespace fs = std::filesystem;
 }
 
 // The top-level keys a grid may set (also inside [quick] / [full]).
-const std::set<std::string> grid_keys = {"name",       "data",         "models",     "seeds",
-                                         "epochs",     "batch",        "schedule",   "train_limit",
-                                         "test_limit", "accelerators", "topologies", "batchnorm",
-                                         "isa"};
+const std::set<std::string> grid_keys = {
+    "name",        "data",       "models",       "seeds",      "epochs",    "batch", "schedule",
+    "train_limit", "test_limit", "accelerators", "topologies", "batchnorm", "isa"};
 const std::set<std::string> run_keys = {
     "label",    "optimizer", "numerics", "formats",  "format", "lr",    "lrs",  "quick",
     "schedule", "p_scale",   "rounding", "momentum", "epochs", "batch", "full", "accelerator"};
