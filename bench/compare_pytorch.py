@@ -1,4 +1,4 @@
-#!/ usr / bin / python3
+#!/usr/bin/python3
 """Training throughput of lnslab against PyTorch on the same core, model, batch and optimizer.
 
 Both sides train Fashion-MNIST (pixels / 255) for --epochs epochs with batch 128, one thread, and
