@@ -74,8 +74,8 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_
 
 Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
     : config_(resolved(std::move(config))),
-      train_(train.head(config_.train_limit)),
-      test_(test.head(config_.test_limit)),
+      train_(std::move(train).head(config_.train_limit)),
+      test_(std::move(test).head(config_.test_limit)),
       network_(build_for(config_, train_)),
       optimizer_(make_optimizer(config_)),
       schedule_(ScheduleSpec::parse(config_.schedule), config_.lr) {
