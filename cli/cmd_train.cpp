@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -23,7 +26,11 @@
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
+#include "mpi_env.hpp"
 #include "train_report.hpp"
+#ifdef LNSLAB_HAVE_MPI
+#include "lnslab/dist/session.hpp"
+#endif
 
 namespace lnslab::cli {
 namespace {
@@ -33,7 +40,83 @@ struct TrainArgs {
   std::string init = "uniform";
   std::string out;
   std::string resume;
+  bool micro_batches_given = false;
 };
+
+// The ranks of an `mpirun -n N lnslab train --micro-batches S` job (one process otherwise): who
+// reads the checkpoint and writes the outputs (rank 0), and the agreement that every rank is set
+// up before the first step.
+class Ranks {
+ public:
+  explicit Ranks(bool join) {
+#ifdef LNSLAB_HAVE_MPI
+    if (join) {
+      session_.emplace();
+      group_.emplace(*session_);
+    }
+#else
+    if (join) throw InputError(std::string("--micro-batches under mpirun: ") + built_without_mpi);
+#endif
+  }
+  int rank() const {
+    return group() ? group()->rank() : 0;
+  }
+  int size() const {
+    return group() ? group()->size() : 1;
+  }
+  nn::MicroBatchGroup* group() const {
+#ifdef LNSLAB_HAVE_MPI
+    if (group_) return &*group_;
+#endif
+    return nullptr;
+  }
+  /// Rank 0's bytes on every rank, or rank 0's error on every rank.
+  std::string from_rank0(const std::function<std::string()>& read) const {
+    if (size() == 1) return read();
+    std::string error, bytes;
+    if (rank() == 0) {
+      try {
+        bytes = read();
+      } catch (const InputError& e) {
+        error = e.what();
+      }
+    }
+#ifdef LNSLAB_HAVE_MPI
+    error = session_->broadcast(error);
+    if (!error.empty()) throw InputError(error);
+    bytes = session_->broadcast(bytes);
+#endif
+    return bytes;
+  }
+  /// Throws on every rank when setting up failed on any (`error` empty: this rank is ready).
+  void agree(const std::string& error) const {
+    if (size() == 1) {
+      if (!error.empty()) throw InputError(error);
+      return;
+    }
+    std::vector<double> failed{error.empty() ? 0.0 : 1.0};
+    group()->all_sum(failed);
+    if (!error.empty()) throw InputError(error);
+    if (failed[0] > 0)
+      throw InputError(
+          fmt::format("rank {}: another rank could not set up the run (its "
+                      "message above)",
+                      rank()));
+  }
+
+ private:
+#ifdef LNSLAB_HAVE_MPI
+  std::optional<dist::Session> session_;
+  mutable std::optional<dist::RankGroup> group_;
+#endif
+};
+
+// Under mpirun, with this many ranks (1 when not under mpirun or unknown).
+int mpirun_world_size() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(v)) return std::max(1, std::atoi(n));
+  return 1;
+}
 
 /// One command-line setting: its option and how it is copied into a config; an optimizer
 /// setting names the registry option it sets (given to an optimizer that does not take it, it is
@@ -81,10 +164,17 @@ std::string default_accelerator() {
 
 void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   const auto start = std::chrono::steady_clock::now();
+  // Ranks share the micro-batches of each step when started by mpirun with --micro-batches.
+  if (!args.micro_batches_given && mpirun_world_size() > 1)
+    throw InputError(
+        fmt::format("lnslab train under mpirun with {} ranks needs --micro-batches S "
+                    "(the ranks share each step's S micro-batches)",
+                    mpirun_world_size()));
+  const Ranks ranks(args.micro_batches_given && started_by_mpirun());
   nn::TrainConfig config;
   std::string checkpoint;
   if (!args.resume.empty()) {
-    checkpoint = read_binary(args.resume);
+    checkpoint = ranks.from_rank0([&] { return read_binary(args.resume); });
     config = nn::Trainer::checkpoint_config(checkpoint);
     // Explicit options must agree with the checkpoint (restore() names any difference), except
     // --epochs, which may extend the run.
@@ -98,16 +188,34 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
 
-  nn::Dataset train = load(config, true);
-  nn::Dataset test = load(config, false);
-  nn::Trainer trainer(config, std::move(train), std::move(test));
-  if (!checkpoint.empty()) {
-    trainer.restore(checkpoint);
-    if (trainer.completed_epochs() >= trainer.config().epochs)
-      throw InputError(
-          fmt::format("--resume {}: the checkpoint has already completed {} epochs; "
-                      "pass --epochs N with N > {} to continue",
-                      args.resume, trainer.completed_epochs(), trainer.completed_epochs()));
+  std::unique_ptr<nn::Trainer> made;
+  std::string setup_error;
+  try {
+    made = std::make_unique<nn::Trainer>(config, load(config, true), load(config, false));
+    if (ranks.group()) made->share_micro_batches(*ranks.group());
+    if (!checkpoint.empty()) made->restore(checkpoint);
+  } catch (const nn::ConfigError& e) {
+    setup_error = std::string("train: ") + e.what();
+  } catch (const nn::DataError& e) {
+    setup_error = std::string("--data: ") + e.what();
+  } catch (const nn::CheckpointError& e) {
+    setup_error = "--resume " + args.resume + ": " + e.what();
+  } catch (const lns::FormatError& e) {
+    setup_error = std::string("--format: ") + e.what();
+  }
+  if (ranks.size() == 1 && !setup_error.empty()) throw InputError(setup_error);
+  ranks.agree(setup_error);
+  nn::Trainer& trainer = *made;
+  if (!checkpoint.empty() && trainer.completed_epochs() >= trainer.config().epochs)
+    throw InputError(
+        fmt::format("--resume {}: the checkpoint has already completed {} epochs; "
+                    "pass --epochs N with N > {} to continue",
+                    args.resume, trainer.completed_epochs(), trainer.completed_epochs()));
+  // Only rank 0 reports and writes outputs.
+  const bool speaks = ranks.rank() == 0;
+  if (!speaks) {
+    trainer.run();
+    return;
   }
 
   const nn::TrainConfig& c = trainer.config();
@@ -124,6 +232,16 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   std::fputs(trainer.network().summary().c_str(), stdout);
   if (trainer.completed_epochs() > 0)
     std::printf("resuming after epoch %d of %s\n", trainer.completed_epochs(), args.resume.c_str());
+  if (c.micro_batches > 1 || ranks.size() > 1)
+    std::printf(
+        "micro-batches: %d per step on %d rank(s); each step all-gathers %d x %zu bytes "
+        "(%zu bytes sent and %zu received per rank)\n",
+        c.micro_batches, ranks.size(), c.micro_batches, trainer.micro_batch_bytes(),
+        trainer.micro_batch_bytes() * static_cast<std::size_t>(c.micro_batches / ranks.size()),
+        ranks.size() > 1
+            ? trainer.micro_batch_bytes() *
+                  static_cast<std::size_t>(c.micro_batches - c.micro_batches / ranks.size())
+            : 0);
   std::fflush(stdout);
 
   TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0);
@@ -198,6 +316,11 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.epochs = a.c.epochs; });
   add(cmd->add_option("--batch", c.batch, "mini-batch size")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.batch = a.c.batch; });
+  auto* micro = cmd->add_option("--micro-batches", c.micro_batches,
+                                "split each step's batch into S fixed micro-batches, gradients "
+                                "summed in order; under mpirun -n N (N divides S) the ranks share "
+                                "them and the run's bits do not depend on N");
+  add(micro, [](const TrainArgs& a, nn::TrainConfig& t) { t.micro_batches = a.c.micro_batches; });
   add(cmd->add_option("--schedule", c.schedule,
                       "none, or comma-separated step=E (x factor after epoch E), plateau=P, "
                       "factor=F (0.1), warmup=W")
@@ -271,7 +394,8 @@ void register_train(CLI::App& app) {
   cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
   cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
 
-  cmd->callback([args, settings] {
+  cmd->callback([args, settings, micro] {
+    args->micro_batches_given = micro->count() > 0;
     try {
       run(*args, *settings);
     } catch (const nn::ConfigError& e) {
