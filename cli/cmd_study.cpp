@@ -166,6 +166,18 @@ void run_study_on_ranks(const StudyOptions& o) {
     session.abort(1);
   }
   launcher.stop_workers();
+  if (launcher.lost() > 0) {
+    // MPI_Finalize would wait for the lost ranks forever.
+    int failed = 0;
+    for (const auto& r : outcomes) failed += r.ok ? 0 : 1;
+    std::fprintf(stderr,
+                 "lnslab: error: %d of %zu runs failed (%d worker rank(s) lost); their logs are "
+                 "in %s/runs/<id>/log.txt; re-running the study retries only them. Ending the "
+                 "MPI job (MPI_Abort): it cannot finish with a lost rank.\n",
+                 failed, outcomes.size(), launcher.lost(), o.out.c_str());
+    std::fflush(stdout);
+    session.abort(1);
+  }
   report(o, s, outcomes, launcher.workers());
 }
 #endif

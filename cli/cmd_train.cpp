@@ -55,7 +55,8 @@ class Ranks {
       group_.emplace(*session_);
     }
 #else
-    if (join) throw InputError(std::string("--micro-batches under mpirun: ") + built_without_mpi);
+    if (join)
+      throw InputError(std::string("train under mpirun with several ranks: ") + built_without_mpi);
 #endif
   }
   int rank() const {
@@ -111,13 +112,6 @@ class Ranks {
 #endif
 };
 
-// Under mpirun, with this many ranks (1 when not under mpirun or unknown).
-int mpirun_world_size() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
-    if (const char* n = std::getenv(v)) return std::max(1, std::atoi(n));
-  return 1;
-}
-
 /// One command-line setting: its option and how it is copied into a config; an optimizer
 /// setting names the registry option it sets (given to an optimizer that does not take it, it is
 /// an error).
@@ -164,13 +158,14 @@ std::string default_accelerator() {
 
 void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   const auto start = std::chrono::steady_clock::now();
-  // Ranks share the micro-batches of each step when started by mpirun with --micro-batches.
-  if (!args.micro_batches_given && mpirun_world_size() > 1)
+  // Ranks share the micro-batches of each step when started by mpirun with several ranks (one
+  // rank alone, e.g. a study's run, is a process of its own).
+  if (!args.micro_batches_given && args.resume.empty() && mpirun_world_size() > 1)
     throw InputError(
         fmt::format("lnslab train under mpirun with {} ranks needs --micro-batches S "
                     "(the ranks share each step's S micro-batches)",
                     mpirun_world_size()));
-  const Ranks ranks(args.micro_batches_given && started_by_mpirun());
+  const Ranks ranks(mpirun_world_size() > 1);
   nn::TrainConfig config;
   std::string checkpoint;
   if (!args.resume.empty()) {

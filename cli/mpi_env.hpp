@@ -1,14 +1,16 @@
 #pragma once
 // Whether this process is one rank of a job started by mpirun (Open MPI, or a PMI launcher).
 // Known without MPI, so that a build without MPI can refuse work meant for several ranks.
+#include <algorithm>
 #include <cstdlib>
 
 namespace lnslab::cli {
 
-inline bool started_by_mpirun() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
-    if (std::getenv(v) != nullptr) return true;
-  return false;
+/// The number of ranks of the mpirun job this process belongs to; 1 when not under mpirun.
+inline int mpirun_world_size() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(v)) return std::max(1, std::atoi(n));
+  return 1;
 }
 
 /// The error for MPI work asked of a build without MPI.

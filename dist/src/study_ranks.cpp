@@ -235,6 +235,12 @@ void RankLauncher::receive_result(int rank, int bytes) {
   finished_.push_back({static_cast<long>(rank), exit_code});
 }
 
+int RankLauncher::lost() const {
+  int n = 0;
+  for (std::size_t r = 1; r < workers_.size(); ++r) n += workers_[r].lost ? 1 : 0;
+  return n;
+}
+
 void RankLauncher::stop_workers() {
   for (std::size_t r = 1; r < workers_.size(); ++r)
     if (!workers_[r].lost) send({}, static_cast<int>(r), stop_tag);

@@ -154,7 +154,7 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     const std::size_t first = b * batch;
     const std::size_t n = std::min(batch, train_.size() - first);
     StepSums sums;
-    if (config_.micro_batches == 1 && group_->size() == 1) {
+    if (config_.micro_batches == 1 && group().size() == 1) {
       train_.gather(order, first, n, x, y);
       const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
       network_.backward(dlogits);
@@ -171,7 +171,7 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     // One process of a group accounts the update (the others' share of the step is products).
     if (lns_)
       lns_->close_step(
-          group_->rank() == 0 ? static_cast<std::int64_t>(network_.params().trainable_size()) : 0);
+          group().rank() == 0 ? static_cast<std::int64_t>(network_.params().trainable_size()) : 0);
     ++steps_;
     loss_sum += sums.loss;
     correct += sums.correct;
@@ -192,10 +192,10 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     }
   }
   const double train_seconds = seconds_since(start);
-  if (lns_ && group_->size() > 1) {
+  if (lns_ && group().size() > 1) {
     const SimulatedSteps& mine = lns_->totals();
     std::vector<double> sum{mine.cycles, mine.energy_pj};
-    group_->all_sum(sum);
+    group().all_sum(sum);
     group_totals_ = mine;
     group_totals_.cycles = sum[0];
     group_totals_.energy_pj = sum[1];
@@ -226,16 +226,21 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
 
 const SimulatedSteps* Trainer::simulated() const {
   if (!lns_) return nullptr;
-  return group_->size() > 1 ? &group_totals_ : &lns_->totals();
+  return group().size() > 1 ? &group_totals_ : &lns_->totals();
 }
 
-void Trainer::share_micro_batches(MicroBatchGroup& group) {
-  if (group.size() < 1 || config_.micro_batches % group.size() != 0)
+void Trainer::share_micro_batches(MicroBatchGroup& ranks) {
+  if (ranks.size() < 1 || config_.micro_batches % ranks.size() != 0)
     throw ConfigError(
         fmt::format("micro-batches {} cannot be shared by {} processes (the process "
                     "count must divide the micro-batch count)",
-                    config_.micro_batches, group.size()));
-  group_ = &group;
+                    config_.micro_batches, ranks.size()));
+  shared_ = &ranks;
+}
+
+MicroBatchGroup& Trainer::group() const {
+  static SingleProcess alone;
+  return shared_ ? *shared_ : alone;
 }
 
 std::size_t Trainer::micro_batch_bytes() const {
@@ -251,7 +256,7 @@ Trainer::StepSums Trainer::micro_batch_pass(const std::vector<std::size_t>& orde
       if (!info.trainable)
         for (std::size_t i = 0; i < info.size; ++i) running_stats_.push_back(info.offset + i);
   const int parts = config_.micro_batches;
-  const int mine = parts / group_->size();
+  const int mine = parts / group().size();
   const std::size_t block = micro_batch_bytes();
   const std::span<float> values = params.values();
   const std::span<float> grads = params.grads();
@@ -264,7 +269,7 @@ Trainer::StepSums Trainer::micro_batch_pass(const std::vector<std::size_t>& orde
   Matrix<float> x, dlogits;
   std::vector<int> y;
   for (int j = 0; j < mine; ++j) {
-    const MicroBatch part = micro_batch(n, parts, group_->rank() * mine + j);
+    const MicroBatch part = micro_batch(n, parts, group().rank() * mine + j);
     std::byte* b = my_blocks.data() + block * static_cast<std::size_t>(j);
     double sums[2] = {0.0, 0.0};
     for (std::size_t i = 0; i < running_stats_.size(); ++i)
@@ -287,7 +292,7 @@ Trainer::StepSums Trainer::micro_batch_pass(const std::vector<std::size_t>& orde
                 running.size() * sizeof(float));
   }
   std::vector<std::byte> all(block * static_cast<std::size_t>(parts));
-  group_->all_gather(my_blocks, all);
+  group().all_gather(my_blocks, all);
 
   // The step's gradient and statistics, in part order whichever process computed each part.
   StepSums out;

@@ -6,8 +6,8 @@
 //
 // A worker that says nothing for `rank_timeout` seconds (it sends a word every second while its
 // run goes on) is taken as lost: its run fails (log.txt says so) and it gets no further run.
-// Without `mpirun --enable-recovery`, Open MPI ends the whole job when a rank dies instead; the
-// runs already written are kept either way and a re-run of the study redoes only the others.
+// That needs `mpirun --enable-recovery`; without it Open MPI ends the whole job when a rank dies.
+// The runs already written are kept either way and a re-run of the study redoes only the others.
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -29,6 +29,8 @@ class RankLauncher final : public study::RunLauncher {
   /// Ends serve_runs on every worker not taken as lost.
   void stop_workers();
   int workers() const { return static_cast<int>(workers_.size()) - 1; }
+  /// Workers taken as lost (MPI_Finalize would wait for them forever: end the job instead).
+  int lost() const;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -79,9 +79,9 @@ class Trainer {
   const SimulatedSteps* simulated() const;
 
   /// Shares each step's micro-batches (config().micro_batches of them) with the other processes
-  /// of `group`, which must outlive the Trainer; its size must divide the micro-batch count
+  /// of `ranks`, which must outlive the Trainer; its size must divide the micro-batch count
   /// (ConfigError). Every process of the group runs the same Trainer calls.
-  void share_micro_batches(MicroBatchGroup& group);
+  void share_micro_batches(MicroBatchGroup& ranks);
   /// Bytes of one micro-batch's result (its gradient, loss, batch-norm statistics); a step
   /// all-gathers config().micro_batches of them.
   std::size_t micro_batch_bytes() const;
@@ -117,11 +117,11 @@ class Trainer {
     std::size_t correct = 0;
   };
   /// Forward and backward of the batch order[first, first + n) into the gradient buffer, split
-  /// into micro-batches (micro_batches.hpp) and shared with group_.
+  /// into micro-batches (micro_batches.hpp) and shared with group().
   StepSums micro_batch_pass(const std::vector<std::size_t>& order, std::size_t first,
                             std::size_t n);
-  SingleProcess single_;
-  MicroBatchGroup* group_ = &single_;
+  MicroBatchGroup* shared_ = nullptr;  ///< share_micro_batches(); nullptr: this process alone
+  MicroBatchGroup& group() const;
   std::vector<std::size_t> running_stats_;  ///< indices of the non-trainable values
   SimulatedSteps group_totals_;             ///< simulated(): summed over group_ after an epoch
 };
