@@ -146,9 +146,11 @@ void run_study_on_ranks(const StudyOptions& o) {
   }
   error = session.broadcast(error);
   if (!error.empty())
-    throw InputError(session.rank() == 0 ? error
-                                         : fmt::format("rank {}: rank 0 rejected the study: {}",
-                                                       session.rank(), error));
+    session.exit_together(2,
+                          session.rank() == 0
+                              ? "lnslab: error: " + error
+                              : fmt::format("lnslab: error: rank {}: rank 0 rejected the study: {}",
+                                            session.rank(), error));
   if (session.rank() != 0) {
     dist::serve_runs(session, self);
     return;

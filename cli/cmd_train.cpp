@@ -71,8 +71,8 @@ class Ranks {
 #endif
     return nullptr;
   }
-  /// Rank 0's bytes on every rank, or rank 0's error on every rank.
-  std::string from_rank0(const std::function<std::string()>& read) const {
+  /// Rank 0's bytes on every rank, or rank 0's error on every rank (exit 2).
+  std::string from_rank0(const std::function<std::string()>& read) {
     if (size() == 1) return read();
     std::string error, bytes;
     if (rank() == 0) {
@@ -84,25 +84,27 @@ class Ranks {
     }
 #ifdef LNSLAB_HAVE_MPI
     error = session_->broadcast(error);
-    if (!error.empty()) throw InputError(error);
+    if (!error.empty()) session_->exit_together(2, "lnslab: error: " + error);
     bytes = session_->broadcast(bytes);
 #endif
     return bytes;
   }
-  /// Throws on every rank when setting up failed on any (`error` empty: this rank is ready).
-  void agree(const std::string& error) const {
+  /// Exits 2 on every rank when setting up failed on any (`error` empty: this rank is ready).
+  void agree(const std::string& error) {
     if (size() == 1) {
       if (!error.empty()) throw InputError(error);
       return;
     }
     std::vector<double> failed{error.empty() ? 0.0 : 1.0};
     group()->all_sum(failed);
-    if (!error.empty()) throw InputError(error);
+#ifdef LNSLAB_HAVE_MPI
+    if (!error.empty()) session_->exit_together(2, "lnslab: error: " + error);
     if (failed[0] > 0)
-      throw InputError(
-          fmt::format("rank {}: another rank could not set up the run (its "
-                      "message above)",
-                      rank()));
+      session_->exit_together(
+          2, fmt::format("lnslab: error: rank {}: another rank could not set up the run (its "
+                         "message above)",
+                         rank()));
+#endif
   }
 
  private:
@@ -165,7 +167,7 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
         fmt::format("lnslab train under mpirun with {} ranks needs --micro-batches S "
                     "(the ranks share each step's S micro-batches)",
                     mpirun_world_size()));
-  const Ranks ranks(mpirun_world_size() > 1);
+  Ranks ranks(mpirun_world_size() > 1);
   nn::TrainConfig config;
   std::string checkpoint;
   if (!args.resume.empty()) {

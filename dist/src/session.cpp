@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
@@ -43,6 +44,14 @@ std::string Session::broadcast(const std::string& text) const {
                     MPI_COMM_WORLD),
           "MPI_Bcast");
   return out;
+}
+
+void Session::exit_together(int code, const std::string& line) {
+  std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+  std::fflush(stdout);
+  MPI_Finalize();
+  std::exit(code);
 }
 
 void Session::abort(int code) const {

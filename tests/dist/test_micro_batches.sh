@@ -64,7 +64,8 @@ mpi -n 3 "$lnslab" train --resume "$work/part/checkpoint.lnsck" --epochs 2 --out
 mpi -n 4 "$lnslab" train "${base[@]}" --epochs 1 --out "$work/bad4" >"$work/bad4.log" 2>&1
 rc=$?
 [ "$rc" -eq 2 ] || fail "6 micro-batches on 4 ranks exited $rc, expected 2"
-grep -q "cannot be shared by 4 processes" "$work/bad4.log" || fail "4 ranks: $(cat "$work/bad4.log")"
+[ "$(grep -c "cannot be shared by 4 processes" "$work/bad4.log")" -eq 4 ] ||
+  fail "4 ranks: not every rank refused: $(cat "$work/bad4.log")"
 [ -e "$work/bad4" ] && fail "6 micro-batches on 4 ranks left an output directory"
 mpi -n 2 "$lnslab" train --data synthetic --epochs 1 --out "$work/bad-none" >"$work/none.log" 2>&1
 rc=$?
@@ -74,7 +75,8 @@ expect_error "micro-batches 0 must be in" train --data synthetic --micro-batches
 mpi -n 2 "$lnslab" train --resume "$work/missing.lnsck" --epochs 2 >"$work/missing.log" 2>&1
 rc=$?
 [ "$rc" -eq 2 ] || fail "resume of a missing checkpoint on 2 ranks exited $rc, expected 2"
-grep -q "missing.lnsck" "$work/missing.log" || fail "missing checkpoint: $(cat "$work/missing.log")"
+[ "$(grep -c "missing.lnsck" "$work/missing.log")" -eq 2 ] ||
+  fail "missing checkpoint: not both ranks refused: $(cat "$work/missing.log")"
 
 [ "$failures" -eq 0 ] && echo "micro-batches: all checks passed"
 exit $((failures > 0))

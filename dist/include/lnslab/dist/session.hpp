@@ -18,6 +18,10 @@ class Session {
   int size() const { return size_; }
   /// Rank 0's `text` on every rank (others pass anything).
   std::string broadcast(const std::string& text) const;
+  /// Every rank calls it together: prints `line` on stderr, finalizes and exits with `code`. Each
+  /// rank's line is out before any rank exits (mpirun ends the whole job at the first rank that
+  /// exits non-zero).
+  [[noreturn]] void exit_together(int code, const std::string& line);
   /// Ends every rank of the job at once (after an internal error on a rank others wait for).
   [[noreturn]] void abort(int code) const;
 
