@@ -229,16 +229,17 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   std::fputs(trainer.network().summary().c_str(), stdout);
   if (trainer.completed_epochs() > 0)
     std::printf("resuming after epoch %d of %s\n", trainer.completed_epochs(), args.resume.c_str());
-  if (c.micro_batches > 1 || ranks.size() > 1)
+  if (ranks.size() > 1) {
+    const std::size_t block = trainer.micro_batch_bytes();
+    const auto mine = static_cast<std::size_t>(c.micro_batches / ranks.size());
     std::printf(
-        "micro-batches: %d per step on %d rank(s); each step all-gathers %d x %zu bytes "
-        "(%zu bytes sent and %zu received per rank)\n",
-        c.micro_batches, ranks.size(), c.micro_batches, trainer.micro_batch_bytes(),
-        trainer.micro_batch_bytes() * static_cast<std::size_t>(c.micro_batches / ranks.size()),
-        ranks.size() > 1
-            ? trainer.micro_batch_bytes() *
-                  static_cast<std::size_t>(c.micro_batches - c.micro_batches / ranks.size())
-            : 0);
+        "micro-batches: %d per step on %d ranks; each step all-gathers %d x %zu bytes (%zu "
+        "bytes sent and %zu received per rank)\n",
+        c.micro_batches, ranks.size(), c.micro_batches, block, block * mine,
+        block * (static_cast<std::size_t>(c.micro_batches) - mine));
+  } else if (c.micro_batches > 1) {
+    std::printf("micro-batches: %d per step, all in this process\n", c.micro_batches);
+  }
   std::fflush(stdout);
 
   TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0);
