@@ -46,7 +46,7 @@ kill_worker_mid_study() {
   shift
   mkdir -p "$dir"
   (cd "$dir" && exec "$mpirun" "${mpi_flags[@]}" "$@" -n 3 "$lnslab" study "$work/study.toml" \
-    --out out --launcher mpi --rank-timeout 3 >log.txt 2>&1) &
+    --out out --launcher mpi --rank-timeout 5 >log.txt 2>&1) &
   local job=$!
   wait_for "$dir/log.txt" "finished" 60 || fail "$dir: no run finished within 60 s"
   sleep 0.3
