@@ -89,6 +89,20 @@ class Ranks {
 #endif
     return bytes;
   }
+  /// Runs `f` (rank 0's work the others wait for); with several ranks an error in it ends the
+  /// whole job (exit 2) instead of leaving them waiting in the next step.
+  void alone_or_abort(const std::function<void()>& f) {
+    if (size() == 1) return f();
+#ifdef LNSLAB_HAVE_MPI
+    try {
+      f();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lnslab: error: %s (ending the MPI job)\n", e.what());
+      std::fflush(stderr);
+      session_->abort(2);
+    }
+#endif
+  }
   /// Exits 2 on every rank when setting up failed on any (`error` empty: this rank is ready).
   void agree(const std::string& error) {
     if (size() == 1) {
@@ -204,7 +218,7 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   ranks.agree(setup_error);
   nn::Trainer& trainer = *made;
   if (!checkpoint.empty() && trainer.completed_epochs() >= trainer.config().epochs)
-    throw InputError(
+    ranks.agree(
         fmt::format("--resume {}: the checkpoint has already completed {} epochs; "
                     "pass --epochs N with N > {} to continue",
                     args.resume, trainer.completed_epochs(), trainer.completed_epochs()));
@@ -246,10 +260,13 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  auto write_outputs = [&] {
+    if (!args.out.empty()) train_write_outputs(args.out, trainer, elapsed());
+  };
   trainer.run([&](const nn::BatchProgress& p) { progress.batch(p); },
               [&](const nn::EpochRecord& r) {
                 progress.epoch(r);
-                if (!args.out.empty()) train_write_outputs(args.out, trainer, elapsed());
+                ranks.alone_or_abort(write_outputs);
               });
 
   const auto& last = trainer.history().back();
