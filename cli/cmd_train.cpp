@@ -202,7 +202,9 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   std::unique_ptr<nn::Trainer> made;
   std::string setup_error;
   try {
-    made = std::make_unique<nn::Trainer>(config, load(config, true), load(config, false));
+    nn::Dataset train = load(config, true);  // the training set first: its errors first
+    nn::Dataset test = load(config, false);
+    made = std::make_unique<nn::Trainer>(config, std::move(train), std::move(test));
     if (ranks.group()) made->share_micro_batches(*ranks.group());
     if (!checkpoint.empty()) made->restore(checkpoint);
   } catch (const nn::ConfigError& e) {
