@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -24,7 +27,11 @@
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
+#include "mpi_env.hpp"
 #include "train_report.hpp"
+#ifdef LNSLAB_HAVE_MPI
+#include "lnslab/dist/session.hpp"
+#endif
 
 namespace lnslab::cli {
 namespace {
@@ -34,6 +41,92 @@ struct TrainArgs {
   std::string init = "uniform";
   std::string out;
   std::string resume;
+  bool micro_batches_given = false;
+};
+
+// The ranks of an `mpirun -n N lnslab train --micro-batches S` job (one process otherwise): who
+// reads the checkpoint and writes the outputs (rank 0), and the agreement that every rank is set
+// up before the first step.
+class Ranks {
+ public:
+  explicit Ranks(bool join) {
+#ifdef LNSLAB_HAVE_MPI
+    if (join) {
+      session_.emplace();
+      group_.emplace(*session_);
+    }
+#else
+    if (join)
+      throw InputError(std::string("train under mpirun with several ranks: ") + built_without_mpi);
+#endif
+  }
+  int rank() const {
+    return group() ? group()->rank() : 0;
+  }
+  int size() const {
+    return group() ? group()->size() : 1;
+  }
+  nn::MicroBatchGroup* group() const {
+#ifdef LNSLAB_HAVE_MPI
+    if (group_) return &*group_;
+#endif
+    return nullptr;
+  }
+  /// Rank 0's bytes on every rank, or rank 0's error on every rank (exit 2).
+  std::string from_rank0(const std::function<std::string()>& read) {
+    if (size() == 1) return read();
+    std::string error, bytes;
+    if (rank() == 0) {
+      try {
+        bytes = read();
+      } catch (const InputError& e) {
+        error = e.what();
+      }
+    }
+#ifdef LNSLAB_HAVE_MPI
+    error = session_->broadcast(error);
+    if (!error.empty()) session_->exit_together(2, "lnslab: error: " + error);
+    bytes = session_->broadcast(bytes);
+#endif
+    return bytes;
+  }
+  /// Runs `f` (rank 0's work the others wait for); with several ranks an error in it ends the
+  /// whole job (exit 2) instead of leaving them waiting in the next step.
+  void alone_or_abort(const std::function<void()>& f) {
+    if (size() == 1) return f();
+#ifdef LNSLAB_HAVE_MPI
+    try {
+      f();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lnslab: error: %s (ending the MPI job)\n", e.what());
+      std::fflush(stderr);
+      session_->abort(2);
+    }
+#endif
+  }
+  /// Exits 2 on every rank when setting up failed on any (`error` empty: this rank is ready).
+  void agree(const std::string& error) {
+    if (size() == 1) {
+      if (!error.empty()) throw InputError(error);
+      return;
+    }
+    std::vector<double> failed{error.empty() ? 0.0 : 1.0};
+    group()->all_sum(failed);
+#ifdef LNSLAB_HAVE_MPI
+    if (!error.empty()) session_->exit_together(2, "lnslab: error: " + error);
+    if (failed[0] > 0)
+      session_->exit_together(
+          2, fmt::format("lnslab: error: rank {}: another rank could not set up the run (its "
+                         "message above)",
+                         rank()));
+#endif
+  }
+
+ private:
+#ifdef LNSLAB_HAVE_MPI
+  std::optional<dist::Session> session_;
+  mutable std::optional<dist::RankGroup> group_;
+#endif
 };
 
 /// One command-line setting: its option and how it is copied into a config; an optimizer
@@ -82,10 +175,18 @@ std::string default_accelerator() {
 
 void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   const auto start = std::chrono::steady_clock::now();
+  // Ranks share the micro-batches of each step when started by mpirun with several ranks (one
+  // rank alone, e.g. a study's run, is a process of its own).
+  if (!args.micro_batches_given && args.resume.empty() && mpirun_world_size() > 1)
+    throw InputError(
+        fmt::format("lnslab train under mpirun with {} ranks needs --micro-batches S "
+                    "(the ranks share each step's S micro-batches)",
+                    mpirun_world_size()));
+  Ranks ranks(mpirun_world_size() > 1);
   nn::TrainConfig config;
   std::string checkpoint;
   if (!args.resume.empty()) {
-    checkpoint = read_binary(args.resume);
+    checkpoint = ranks.from_rank0([&] { return read_binary(args.resume); });
     config = nn::Trainer::checkpoint_config(checkpoint);
     // Explicit options must agree with the checkpoint (restore() names any difference), except
     // --epochs, which may extend the run.
@@ -105,16 +206,36 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
 
-  nn::Dataset train = load(config, true);
-  nn::Dataset test = load(config, false);
-  nn::Trainer trainer(config, std::move(train), std::move(test));
-  if (!checkpoint.empty()) {
-    trainer.restore(checkpoint);
-    if (trainer.completed_epochs() >= trainer.config().epochs)
-      throw InputError(
-          fmt::format("--resume {}: the checkpoint has already completed {} epochs; "
-                      "pass --epochs N with N > {} to continue",
-                      args.resume, trainer.completed_epochs(), trainer.completed_epochs()));
+  std::unique_ptr<nn::Trainer> made;
+  std::string setup_error;
+  try {
+    nn::Dataset train = load(config, true);  // the training set first: its errors first
+    nn::Dataset test = load(config, false);
+    made = std::make_unique<nn::Trainer>(config, std::move(train), std::move(test));
+    if (ranks.group()) made->share_micro_batches(*ranks.group());
+    if (!checkpoint.empty()) made->restore(checkpoint);
+  } catch (const nn::ConfigError& e) {
+    setup_error = std::string("train: ") + e.what();
+  } catch (const nn::DataError& e) {
+    setup_error = std::string("--data: ") + e.what();
+  } catch (const nn::CheckpointError& e) {
+    setup_error = "--resume " + args.resume + ": " + e.what();
+  } catch (const lns::FormatError& e) {
+    setup_error = std::string("--format: ") + e.what();
+  }
+  if (ranks.size() == 1 && !setup_error.empty()) throw InputError(setup_error);
+  ranks.agree(setup_error);
+  nn::Trainer& trainer = *made;
+  if (!checkpoint.empty() && trainer.completed_epochs() >= trainer.config().epochs)
+    ranks.agree(
+        fmt::format("--resume {}: the checkpoint has already completed {} epochs; "
+                    "pass --epochs N with N > {} to continue",
+                    args.resume, trainer.completed_epochs(), trainer.completed_epochs()));
+  // Only rank 0 reports and writes outputs.
+  const bool speaks = ranks.rank() == 0;
+  if (!speaks) {
+    trainer.run();
+    return;
   }
 
   const nn::TrainConfig& c = trainer.config();
@@ -131,16 +252,30 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   std::fputs(trainer.network().summary().c_str(), stdout);
   if (trainer.completed_epochs() > 0)
     std::printf("resuming after epoch %d of %s\n", trainer.completed_epochs(), args.resume.c_str());
+  if (ranks.size() > 1) {
+    const std::size_t block = trainer.micro_batch_bytes();
+    const auto mine = static_cast<std::size_t>(c.micro_batches / ranks.size());
+    std::printf(
+        "micro-batches: %d per step on %d ranks; each step all-gathers %d x %zu bytes (%zu "
+        "bytes sent and %zu received per rank)\n",
+        c.micro_batches, ranks.size(), c.micro_batches, block, block * mine,
+        block * (static_cast<std::size_t>(c.micro_batches) - mine));
+  } else if (c.micro_batches > 1) {
+    std::printf("micro-batches: %d per step, all in this process\n", c.micro_batches);
+  }
   std::fflush(stdout);
 
   TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0);
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  auto write_outputs = [&] {
+    if (!args.out.empty()) train_write_outputs(args.out, trainer, elapsed());
+  };
   trainer.run([&](const nn::BatchProgress& p) { progress.batch(p); },
               [&](const nn::EpochRecord& r) {
                 progress.epoch(r);
-                if (!args.out.empty()) train_write_outputs(args.out, trainer, elapsed());
+                ranks.alone_or_abort(write_outputs);
               });
 
   const auto& last = trainer.history().back();
@@ -205,6 +340,11 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.epochs = a.c.epochs; });
   add(cmd->add_option("--batch", c.batch, "mini-batch size")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.batch = a.c.batch; });
+  auto* micro = cmd->add_option("--micro-batches", c.micro_batches,
+                                "split each step's batch into S fixed micro-batches, gradients "
+                                "summed in order; under mpirun -n N (N divides S) the ranks share "
+                                "them and the run's bits do not depend on N");
+  add(micro, [](const TrainArgs& a, nn::TrainConfig& t) { t.micro_batches = a.c.micro_batches; });
   add(cmd->add_option("--schedule", c.schedule,
                       "none, or comma-separated step=E (x factor after epoch E), plateau=P, "
                       "factor=F (0.1), warmup=W")
@@ -284,7 +424,8 @@ void register_train(CLI::App& app) {
   cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
   cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
 
-  cmd->callback([args, settings] {
+  cmd->callback([args, settings, micro] {
+    args->micro_batches_given = micro->count() > 0;
     try {
       run(*args, *settings);
     } catch (const nn::ConfigError& e) {

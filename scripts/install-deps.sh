@@ -14,6 +14,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy python3-pytest python3-torch
   # python3-torch calls the system BLAS: OpenBLAS instead of the reference BLAS (about 5x faster).
   libopenblas0-pthread
+  libopenmpi-dev openmpi-bin  # studies and data-parallel training across MPI ranks (docs/distributed.md)
 )
 
 missing=()

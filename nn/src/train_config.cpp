@@ -93,6 +93,9 @@ void TrainConfig::resolve() {
     throw ConfigError(fmt::format("lr {} is not a positive number", lr));
   if (epochs < 1) throw ConfigError(fmt::format("epochs {} must be at least 1", epochs));
   if (batch < 1) throw ConfigError(fmt::format("batch {} must be at least 1", batch));
+  if (micro_batches < 1 || micro_batches > batch)
+    throw ConfigError(
+        fmt::format("micro-batches {} must be in [1, batch {}]", micro_batches, batch));
   if (!(validation >= 0.0) || !(validation < 1.0))
     throw ConfigError(fmt::format("validation fraction {} must be in [0, 1)", validation));
   if (!(p_scale > 0.0)) throw ConfigError(fmt::format("p_scale {} must be positive", p_scale));
@@ -154,6 +157,8 @@ nlohmann::json to_json(const TrainConfig& c) {
       {"bias_std", c.init.bias_std},
       {"isa", c.isa},
   };
+  // Written only when used, so that runs and checkpoints without micro-batches keep their bytes.
+  if (c.micro_batches != 1) j["micro_batches"] = c.micro_batches;
   // The optimizer's own settings, only those it takes (an unknown name writes none).
   const OptimizerDescriptor* d = find_optimizer(c.optimizer);
   auto takes = [d](OptimizerOption o) { return d != nullptr && d->takes(o); };
@@ -182,6 +187,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.epochs = j.at("epochs").get<int>();
     c.batch = j.at("batch").get<int>();
     c.schedule = j.at("schedule").get<std::string>();
+    c.micro_batches = j.value("micro_batches", 1);
     c.seed = j.at("seed").get<std::uint64_t>();
     c.data_dir = j.at("data").get<std::string>();
     c.train_limit = j.at("train_limit").get<std::size_t>();

@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 
 #include <chrono>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "float_gemm/gemm_kernel.hpp"
@@ -156,19 +157,28 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
     const std::size_t n = std::min(batch, train_.size() - first);
-    train_.gather(order, first, n, x, y);
-    const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
-    network_.backward(dlogits);
+    StepSums sums;
+    if (config_.micro_batches == 1 && group().size() == 1) {
+      train_.gather(order, first, n, x, y);
+      const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
+      network_.backward(dlogits);
+      sums = {r.loss * static_cast<double>(n), static_cast<std::size_t>(r.correct)};
+    } else {
+      sums = micro_batch_pass(order, first, n);
+    }
     lns::Rng step_rng(derive_seed(config_.seed, step_stream, steps_));
     StepContext ctx;
     ctx.lr = schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
     ctx.step = steps_;
     ctx.rng = &step_rng;
     optimizer_->step(network_.params(), ctx);
-    if (lns_) lns_->close_step(static_cast<std::int64_t>(network_.params().trainable_size()));
+    // One process of a group accounts the update (the others' share of the step is products).
+    if (lns_)
+      lns_->close_step(
+          group().rank() == 0 ? static_cast<std::int64_t>(network_.params().trainable_size()) : 0);
     ++steps_;
-    loss_sum += r.loss * static_cast<double>(n);
-    correct += static_cast<std::size_t>(r.correct);
+    loss_sum += sums.loss;
+    correct += sums.correct;
     seen += n;
     if (progress) {
       BatchProgress p;
@@ -186,6 +196,14 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     }
   }
   const double train_seconds = seconds_since(start);
+  if (lns_ && group().size() > 1) {
+    const SimulatedSteps& mine = lns_->totals();
+    std::vector<double> sum{mine.cycles, mine.energy_pj};
+    group().all_sum(sum);
+    group_totals_ = mine;
+    group_totals_.cycles = sum[0];
+    group_totals_.energy_pj = sum[1];
+  }
 
   EpochRecord rec;
   rec.epoch = epoch;
@@ -208,6 +226,103 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
   completed_ = epoch;
   history_.push_back(rec);
   return rec;
+}
+
+const SimulatedSteps* Trainer::simulated() const {
+  if (!lns_) return nullptr;
+  return group().size() > 1 ? &group_totals_ : &lns_->totals();
+}
+
+void Trainer::share_micro_batches(MicroBatchGroup& ranks) {
+  if (ranks.size() < 1 || config_.micro_batches % ranks.size() != 0)
+    throw ConfigError(
+        fmt::format("micro-batches {} cannot be shared by {} processes (the process "
+                    "count must divide the micro-batch count)",
+                    config_.micro_batches, ranks.size()));
+  shared_ = &ranks;
+}
+
+MicroBatchGroup& Trainer::group() const {
+  static SingleProcess alone;
+  return shared_ ? *shared_ : alone;
+}
+
+std::size_t Trainer::micro_batch_bytes() const {
+  const std::size_t running = network_.params().total_size() - network_.params().trainable_size();
+  return 2 * sizeof(double) + (network_.params().total_size() + running) * sizeof(float);
+}
+
+Trainer::StepSums Trainer::micro_batch_pass(const std::vector<std::size_t>& order,
+                                            std::size_t first, std::size_t n) {
+  ParamStore<float>& params = network_.params();
+  if (running_stats_.empty())
+    for (const ParamInfo& info : params.infos())
+      if (!info.trainable)
+        for (std::size_t i = 0; i < info.size; ++i) running_stats_.push_back(info.offset + i);
+  const int parts = config_.micro_batches;
+  const int mine = parts / group().size();
+  const std::size_t block = micro_batch_bytes();
+  const std::span<float> values = params.values();
+  const std::span<float> grads = params.grads();
+  std::vector<float> running_before(running_stats_.size()), running(running_stats_.size());
+  for (std::size_t i = 0; i < running_stats_.size(); ++i)
+    running_before[i] = values[running_stats_[i]];
+
+  // Block of one part: loss sum, correct count (doubles), gradient, running statistics (floats).
+  std::vector<std::byte> my_blocks(block * static_cast<std::size_t>(mine));
+  Matrix<float> x, dlogits;
+  std::vector<int> y;
+  for (int j = 0; j < mine; ++j) {
+    const MicroBatch part = micro_batch(n, parts, group().rank() * mine + j);
+    std::byte* b = my_blocks.data() + block * static_cast<std::size_t>(j);
+    double sums[2] = {0.0, 0.0};
+    for (std::size_t i = 0; i < running_stats_.size(); ++i)
+      values[running_stats_[i]] = running_before[i];
+    if (part.size > 0) {
+      train_.gather(order, first + part.offset, part.size, x, y);
+      const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
+      network_.backward(dlogits);
+      sums[0] = r.loss * static_cast<double>(part.size);
+      sums[1] = r.correct;
+      for (std::size_t i = 0; i < running_stats_.size(); ++i)
+        running[i] = values[running_stats_[i]];
+    } else {
+      std::fill(grads.begin(), grads.end(), 0.0f);
+      std::fill(running.begin(), running.end(), 0.0f);
+    }
+    std::memcpy(b, sums, sizeof sums);
+    std::memcpy(b + sizeof sums, grads.data(), grads.size_bytes());
+    std::memcpy(b + sizeof sums + grads.size_bytes(), running.data(),
+                running.size() * sizeof(float));
+  }
+  std::vector<std::byte> all(block * static_cast<std::size_t>(parts));
+  group().all_gather(my_blocks, all);
+
+  // The step's gradient and statistics, in part order whichever process computed each part.
+  StepSums out;
+  std::fill(grads.begin(), grads.end(), 0.0f);
+  std::fill(running.begin(), running.end(), 0.0f);
+  std::vector<float> part_grads(grads.size()), part_running(running.size());
+  int nonempty = 0;
+  for (int k = 0; k < parts; ++k) {
+    const MicroBatch part = micro_batch(n, parts, k);
+    if (part.size == 0) continue;
+    const std::byte* b = all.data() + block * static_cast<std::size_t>(k);
+    double sums[2];
+    std::memcpy(sums, b, sizeof sums);
+    std::memcpy(part_grads.data(), b + sizeof sums, grads.size_bytes());
+    std::memcpy(part_running.data(), b + sizeof sums + grads.size_bytes(),
+                running.size() * sizeof(float));
+    const float share = static_cast<float>(part.size) / static_cast<float>(n);
+    for (std::size_t i = 0; i < grads.size(); ++i) grads[i] += share * part_grads[i];
+    for (std::size_t i = 0; i < running.size(); ++i) running[i] += part_running[i];
+    out.loss += sums[0];
+    out.correct += static_cast<std::size_t>(sums[1]);
+    ++nonempty;
+  }
+  for (std::size_t i = 0; i < running_stats_.size(); ++i)
+    values[running_stats_[i]] = running[i] / static_cast<float>(nonempty);
+  return out;
 }
 
 void Trainer::run(const std::function<void(const BatchProgress&)>& progress,

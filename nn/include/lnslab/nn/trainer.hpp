@@ -17,6 +17,7 @@
 
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/lns_matmul.hpp"
+#include "lnslab/nn/micro_batches.hpp"
 #include "lnslab/nn/network.hpp"
 #include "lnslab/nn/optimizer.hpp"
 #include "lnslab/nn/schedule.hpp"
@@ -74,7 +75,16 @@ class Trainer {
   const std::vector<EpochRecord>& history() const { return history_; }
   /// lns-full: the simulated accelerator's totals over the training steps of this process
   /// (evaluation passes are computed on it too but not counted); nullptr otherwise.
-  const SimulatedSteps* simulated() const { return lns_ ? &lns_->totals() : nullptr; }
+  /// With micro-batches shared by several processes: every process's training steps.
+  const SimulatedSteps* simulated() const;
+
+  /// Shares each step's micro-batches (config().micro_batches of them) with the other processes
+  /// of `ranks`, which must outlive the Trainer; its size must divide the micro-batch count
+  /// (ConfigError). Every process of the group runs the same Trainer calls.
+  void share_micro_batches(MicroBatchGroup& ranks);
+  /// Bytes of one micro-batch's result (its gradient, loss, batch-norm statistics); a step
+  /// all-gathers config().micro_batches of them.
+  std::size_t micro_batch_bytes() const;
 
   /// Trains one more epoch and evaluates; `progress` is called after every batch.
   EpochRecord run_epoch(const std::function<void(const BatchProgress&)>& progress = {});
@@ -101,6 +111,19 @@ class Trainer {
   std::uint64_t steps_ = 0;
   std::vector<EpochRecord> history_;
   std::unique_ptr<LnsMatmul> lns_;  ///< lns-full only; the network's layers point at it
+
+  struct StepSums {
+    double loss = 0.0;  ///< summed over the batch's samples
+    std::size_t correct = 0;
+  };
+  /// Forward and backward of the batch order[first, first + n) into the gradient buffer, split
+  /// into micro-batches (micro_batches.hpp) and shared with group().
+  StepSums micro_batch_pass(const std::vector<std::size_t>& order, std::size_t first,
+                            std::size_t n);
+  MicroBatchGroup* shared_ = nullptr;  ///< share_micro_batches(); nullptr: this process alone
+  MicroBatchGroup& group() const;
+  std::vector<std::size_t> running_stats_;  ///< indices of the non-trainable values
+  SimulatedSteps group_totals_;             ///< simulated(): summed over group_ after an epoch
 };
 
 }  // namespace lnslab::nn
