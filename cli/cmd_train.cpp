@@ -1,14 +1,17 @@
-// lnslab train: trains an MLP or a small CNN on IDX data (Fashion-MNIST by default) with SGD,
-// Adam, Madam or B-bit LNS Madam, FP32 or with LNS-stored weights; writes metrics.csv, run.json
-// and a resumable checkpoint into --out. The work happens in lnslab::nn.
+// lnslab train: trains an MLP or a small CNN on IDX data (Fashion-MNIST by default), or a small
+// character-level transformer on text (the fortunes corpus by default), with SGD, Adam, Madam or
+// B-bit LNS Madam, FP32 or with LNS-stored weights; writes metrics.csv, run.json and a resumable
+// checkpoint into --out. The work happens in lnslab::nn.
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -21,6 +24,8 @@
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
+#include "lnslab/nn/run_record.hpp"
+#include "lnslab/nn/text_corpus.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
 #include "train_report.hpp"
@@ -35,6 +40,9 @@ struct TrainArgs {
   std::string resume;
 };
 
+/// Which models a setting applies to (given for another model, it is an error).
+enum class ModelScope { any, classifier, transformer };
+
 /// One command-line setting: its option and how it is copied into a config; an optimizer
 /// setting names the registry option it sets (given to an optimizer that does not take it, it is
 /// an error).
@@ -42,7 +50,24 @@ struct Setting {
   CLI::Option* option;
   std::function<void(const TrainArgs&, nn::TrainConfig&)> apply;
   std::optional<nn::OptimizerOption> optimizer_option;
+  ModelScope scope = ModelScope::any;
 };
+
+// Every model setting given on the command line must be one of the run's model.
+void check_model_options(const nn::TrainConfig& config, const std::vector<Setting>& settings) {
+  const bool transformer = config.model.kind == "transformer";
+  for (const Setting& s : settings) {
+    if (s.option->count() == 0 || s.scope == ModelScope::any) continue;
+    if (transformer && s.scope == ModelScope::classifier)
+      throw InputError(fmt::format(
+          "{}: does not apply to --model transformer (it takes --layers, --width, --heads, "
+          "--context, --layernorm-affine; the corpus fixes its validation text)",
+          s.option->get_name()));
+    if (!transformer && s.scope == ModelScope::transformer)
+      throw InputError(fmt::format("{}: applies only to --model transformer, not to '{}'",
+                                   s.option->get_name(), config.model.kind));
+  }
+}
 
 // Every optimizer setting given on the command line must be one the run's optimizer takes.
 void check_optimizer_options(const nn::TrainConfig& config, const std::vector<Setting>& settings) {
@@ -65,6 +90,10 @@ std::string read_binary(const std::string& path) {
   } catch (const util::FileError& e) {
     throw InputError(std::string(e.what()) + " (expected a checkpoint file)");
   }
+}
+
+nn::TextCorpus load_text(const nn::TrainConfig& c) {
+  return nn::load_text_corpus(c.data_dir);
 }
 
 nn::Dataset load(const nn::TrainConfig& c, bool train) {
@@ -94,13 +123,21 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     for (const Setting& s : settings) s.apply(args, config);
   }
   check_optimizer_options(config, settings);
-  if (config.data_dir.empty()) config.data_dir = nn::default_data_dir;
+  check_model_options(config, settings);
+  const bool text = config.model.kind == "transformer";
+  if (config.data_dir.empty()) config.data_dir = text ? nn::default_text_dir : nn::default_data_dir;
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
 
-  nn::Dataset train = load(config, true);
-  nn::Dataset test = load(config, false);
-  nn::Trainer trainer(config, std::move(train), std::move(test));
+  std::unique_ptr<nn::Trainer> made;
+  if (text) {
+    made = std::make_unique<nn::Trainer>(config, load_text(config));
+  } else {
+    nn::Dataset train = load(config, true);
+    nn::Dataset test = load(config, false);
+    made = std::make_unique<nn::Trainer>(config, std::move(train), std::move(test));
+  }
+  nn::Trainer& trainer = *made;
   if (!checkpoint.empty()) {
     trainer.restore(checkpoint);
     if (trainer.completed_epochs() >= trainer.config().epochs)
@@ -113,10 +150,20 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   const nn::TrainConfig& c = trainer.config();
   std::printf("lnslab train: %s, seed %llu\n", build_provenance().c_str(),
               static_cast<unsigned long long>(c.seed));
-  std::printf("data: %s (%zu train, %zu validation), %s (%zu test)\n",
-              trainer.train_set().name.c_str(), trainer.train_set().size(),
-              trainer.validation_set().size(), trainer.test_set().name.c_str(),
-              trainer.test_set().size());
+  if (const nn::TextCorpus* corpus = trainer.corpus()) {
+    std::printf(
+        "data: %s (%zu files; %zu training characters in %zu documents, %zu validation "
+        "characters in %zu); an epoch is %zu windows of %d characters\n",
+        corpus->name.c_str(), corpus->files, corpus->train.size(), corpus->train_documents,
+        corpus->validation.size(), corpus->validation_documents,
+        corpus->train.size() / static_cast<std::size_t>(c.model.transformer.context),
+        c.model.transformer.context);
+  } else {
+    std::printf("data: %s (%zu train, %zu validation), %s (%zu test)\n",
+                trainer.train_set().name.c_str(), trainer.train_set().size(),
+                trainer.validation_set().size(), trainer.test_set().name.c_str(),
+                trainer.test_set().size());
+  }
   std::printf("optimizer %s, numerics %s%s, lr %g, schedule %s, batch %d, epochs %d\n",
               c.optimizer.c_str(), c.numerics.c_str(),
               c.lns_weights() ? (" (" + c.format + ")").c_str() : "", c.lr, c.schedule.c_str(),
@@ -126,7 +173,8 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     std::printf("resuming after epoch %d of %s\n", trainer.completed_epochs(), args.resume.c_str());
   std::fflush(stdout);
 
-  TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0);
+  TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0,
+                         trainer.corpus() ? c.model.transformer.context : 0);
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
@@ -142,12 +190,23 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     seconds += r.seconds;
     images += r.images_per_second > 0 ? r.images_per_second : 0.0;
   }
-  std::printf(
-      "final: test accuracy %.2f%% (loss %.4f) after %d epochs, %llu steps; %.1f s "
-      "training time, mean %.0f img/s\n",
-      last.test_accuracy * 100.0, last.test_loss, trainer.completed_epochs(),
-      static_cast<unsigned long long>(trainer.steps()), seconds,
-      images / static_cast<double>(trainer.history().size()));
+  if (const nn::TextCorpus* corpus = trainer.corpus()) {
+    std::printf(
+        "final: validation %.4f bits/char (loss %.4f nats, perplexity %.3f per char; unigram "
+        "model %.4f bits/char) after %d epochs, %llu steps; %.1f s training time, mean %.0f "
+        "tokens/s\n",
+        nn::bits_per_char(last.val_loss), last.val_loss, std::exp(last.val_loss),
+        nn::bits_per_char(nn::unigram_cross_entropy(corpus->train, corpus->validation)),
+        trainer.completed_epochs(), static_cast<unsigned long long>(trainer.steps()), seconds,
+        images / static_cast<double>(trainer.history().size()) * c.model.transformer.context);
+  } else {
+    std::printf(
+        "final: test accuracy %.2f%% (loss %.4f) after %d epochs, %llu steps; %.1f s "
+        "training time, mean %.0f img/s\n",
+        last.test_accuracy * 100.0, last.test_loss, trainer.completed_epochs(),
+        static_cast<unsigned long long>(trainer.steps()), seconds,
+        images / static_cast<double>(trainer.history().size()));
+  }
   if (!args.out.empty())
     std::printf("wrote %s/{metrics.csv,run.json,checkpoint.lnsck}\n", args.out.c_str());
 }
@@ -159,29 +218,65 @@ void register_train(CLI::App& app) {
   auto settings = std::make_shared<std::vector<Setting>>();
   CLI::App* cmd = app.add_subcommand(
       "train",
-      "Train an MLP or CNN on IDX data (Fashion-MNIST by default) with SGD, Adam, Madam or B-bit "
-      "LNS Madam; FP32 or LNS-stored weights");
+      "Train an MLP or CNN on IDX data (Fashion-MNIST by default), or a character-level "
+      "transformer on text (fortunes by default), with SGD, Adam, Madam or B-bit LNS Madam; FP32 "
+      "or LNS-stored weights");
   nn::TrainConfig& c = args->c;
   auto add = [&](CLI::Option* o, std::function<void(const TrainArgs&, nn::TrainConfig&)> f,
-                 std::optional<nn::OptimizerOption> optimizer_option = std::nullopt) {
-    settings->push_back({o, std::move(f), optimizer_option});
+                 std::optional<nn::OptimizerOption> optimizer_option = std::nullopt,
+                 ModelScope scope = ModelScope::any) {
+    settings->push_back({o, std::move(f), optimizer_option, scope});
   };
+  const std::optional<nn::OptimizerOption> none;
   using Opt = nn::OptimizerOption;
-  add(cmd->add_option("--model", c.model.kind, "mlp | cnn")->capture_default_str(),
+  add(cmd->add_option("--model", c.model.kind, "mlp | cnn | transformer")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
   add(cmd->add_option("--widths", c.model.widths,
                       "mlp hidden widths (default 256) or cnn channels (default 16,32)")
           ->delimiter(','),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
-      });
+      },
+      none, ModelScope::classifier);
   add(cmd->add_flag("--batchnorm", c.model.batchnorm, "batch normalisation after hidden layers"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.model.batchnorm = a.c.model.batchnorm; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.model.batchnorm = a.c.model.batchnorm; }, none,
+      ModelScope::classifier);
   add(cmd->add_flag("--batchnorm-affine", c.model.batchnorm_affine,
                     "learnable batch-norm scale and shift (off, as in the Madam paper)"),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.batchnorm_affine = a.c.model.batchnorm_affine;
-      });
+      },
+      none, ModelScope::classifier);
+  nn::TransformerSpec& tf = c.model.transformer;
+  add(cmd->add_option("--layers", tf.layers, "transformer: pre-norm blocks")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.layers = a.c.model.transformer.layers;
+      },
+      none, ModelScope::transformer);
+  add(cmd->add_option("--width", tf.width, "transformer: model width (a multiple of --heads)")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.width = a.c.model.transformer.width;
+      },
+      none, ModelScope::transformer);
+  add(cmd->add_option("--heads", tf.heads, "transformer: attention heads")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.heads = a.c.model.transformer.heads;
+      },
+      none, ModelScope::transformer);
+  add(cmd->add_option("--context", tf.context, "transformer: characters per window")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.context = a.c.model.transformer.context;
+      },
+      none, ModelScope::transformer);
+  add(cmd->add_flag("--layernorm-affine", tf.layernorm_affine,
+                    "transformer: learnable LayerNorm scale and shift (off, as the Madam paper's "
+                    "batch norm)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.layernorm_affine = a.c.model.transformer.layernorm_affine;
+      },
+      none, ModelScope::transformer);
   add(cmd->add_option("--optimizer", c.optimizer, nn::optimizer_names())->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.optimizer = a.c.optimizer; });
   add(cmd->add_option("--numerics", c.numerics,
@@ -207,15 +302,20 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.seed = a.c.seed; });
   add(cmd->add_option(
           "--data", c.data_dir,
-          std::string("IDX data directory (default ") + nn::default_data_dir + "), or 'synthetic'"),
+          std::string("IDX data directory (default ") + nn::default_data_dir +
+              "), or 'synthetic'; transformer: a text file or directory (default " +
+              nn::default_text_dir + ")"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.data_dir = a.c.data_dir; });
   add(cmd->add_option("--train-limit", c.train_limit, "use the first N training images (0: all)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.train_limit = a.c.train_limit; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.train_limit = a.c.train_limit; }, none,
+      ModelScope::classifier);
   add(cmd->add_option("--test-limit", c.test_limit, "use the first N test images (0: all)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.test_limit = a.c.test_limit; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.test_limit = a.c.test_limit; }, none,
+      ModelScope::classifier);
   add(cmd->add_option("--validation", c.validation,
                       "fraction of the training set held out for validation (0: none)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; }, none,
+      ModelScope::classifier);
   add(
       cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.momentum = a.c.momentum; }, Opt::momentum);
