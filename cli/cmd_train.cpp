@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/run_record.hpp"
 #include "lnslab/nn/text_corpus.hpp"
+#include "lnslab/nn/transformer.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
 #include "train_report.hpp"
@@ -125,6 +127,10 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   check_optimizer_options(config, settings);
   check_model_options(config, settings);
   const bool text = config.model.kind == "transformer";
+  const bool batch_given = std::any_of(settings.begin(), settings.end(), [](const Setting& s) {
+    return s.option->get_name() == "--batch" && s.option->count() > 0;
+  });
+  if (text && args.resume.empty() && !batch_given) config.batch = nn::default_text_batch;
   if (config.data_dir.empty()) config.data_dir = text ? nn::default_text_dir : nn::default_data_dir;
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
@@ -291,7 +297,8 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.lr = a.c.lr; });
   add(cmd->add_option("--epochs", c.epochs, "epochs")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.epochs = a.c.epochs; });
-  add(cmd->add_option("--batch", c.batch, "mini-batch size")->capture_default_str(),
+  add(cmd->add_option("--batch", c.batch, "mini-batch size (transformer: windows, default 32)")
+          ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.batch = a.c.batch; });
   add(cmd->add_option("--schedule", c.schedule,
                       "none, or comma-separated step=E (x factor after epoch E), plateau=P, "

@@ -17,6 +17,9 @@ class Linear final : public Layer<T> {
   void declare(ParamStore<T>& store, const std::string& prefix) override;
   void bind(ParamStore<T>& store) override;
   void set_backend(MatmulBackend<T>& backend) override { backend_ = &backend; }
+  int in_features() const { return in_; }
+  int out_features() const { return out_; }
+  int positions() const { return positions_; }
   void forward(const Matrix<T>& x, Matrix<T>& y, Mode mode) override;
   void backward(const Matrix<T>& x, const Matrix<T>& y, const Matrix<T>& dy,
                 Matrix<T>* dx) override;

@@ -24,6 +24,7 @@ class Residual final : public Layer<T> {
 
   std::size_t size() const { return layers_.size(); }
   const Layer<T>& layer(std::size_t i) const { return *layers_.at(i); }
+  const std::string& name(std::size_t i) const { return names_.at(i); }
 
  private:
   std::vector<LayerPtr<T>> layers_;

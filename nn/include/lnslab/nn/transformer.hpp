@@ -15,6 +15,12 @@
 
 namespace lnslab::nn {
 
+/// `lnslab train --model transformer`'s mini-batch when --batch is not given: 32 windows of 64
+/// characters (2048 predictions a step), so that an epoch over the fortunes corpus is about 1,100
+/// steps, enough for Madam at its default lr to get well below the unigram model in one epoch
+/// (128 windows a step gives a quarter of the steps for the same work).
+inline constexpr int default_text_batch = 32;
+
 /// Throws ConfigError for bad sizes (non-positive, width not a multiple of heads).
 template <typename T>
 Network<T> build_transformer(const ModelSpec& spec, int vocab);
