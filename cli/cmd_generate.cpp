@@ -45,20 +45,20 @@ void run(const GenerateArgs& a) {
     throw InputError("--checkpoint " + a.checkpoint + ": " + e.what());
   }
   if (config.model.kind != "transformer")
-    throw InputError(fmt::format("--checkpoint {}: holds a {} model (expected a checkpoint of "
-                                 "lnslab train --model transformer)",
-                                 a.checkpoint, config.model.kind));
+    throw InputError(
+        fmt::format("--checkpoint {}: holds a {} model (expected a checkpoint of "
+                    "lnslab train --model transformer)",
+                    a.checkpoint, config.model.kind));
   const int context = config.model.transformer.context;
-  nn::Network<float> net = nn::build_model<float>(config.model, nn::Shape{context, 1, 1},
-                                                  nn::byte_vocabulary);
+  nn::Network<float> net =
+      nn::build_model<float>(config.model, nn::Shape{context, 1, 1}, nn::byte_vocabulary);
   try {
     nn::Trainer::checkpoint_parameters(file, net.params().values());
   } catch (const nn::CheckpointError& e) {
     throw InputError("--checkpoint " + a.checkpoint + ": " + e.what());
   }
   lns::Rng rng(a.seed);
-  const std::string text =
-      nn::generate_text(net, context, a.prompt, a.tokens, a.temperature, rng);
+  const std::string text = nn::generate_text(net, context, a.prompt, a.tokens, a.temperature, rng);
   std::fwrite(a.prompt.data(), 1, a.prompt.size(), stdout);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fputc('\n', stdout);

@@ -27,8 +27,8 @@
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/run_record.hpp"
 #include "lnslab/nn/text_corpus.hpp"
-#include "lnslab/nn/transformer.hpp"
 #include "lnslab/nn/trainer.hpp"
+#include "lnslab/nn/transformer.hpp"
 #include "lnslab_version.hpp"
 #include "train_report.hpp"
 
@@ -237,46 +237,54 @@ void register_train(CLI::App& app) {
   using Opt = nn::OptimizerOption;
   add(cmd->add_option("--model", c.model.kind, "mlp | cnn | transformer")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
-  add(cmd->add_option("--widths", c.model.widths,
+  add(
+      cmd->add_option("--widths", c.model.widths,
                       "mlp hidden widths (default 256) or cnn channels (default 16,32)")
           ->delimiter(','),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
       },
       none, ModelScope::classifier);
-  add(cmd->add_flag("--batchnorm", c.model.batchnorm, "batch normalisation after hidden layers"),
+  add(
+      cmd->add_flag("--batchnorm", c.model.batchnorm, "batch normalisation after hidden layers"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.batchnorm = a.c.model.batchnorm; }, none,
       ModelScope::classifier);
-  add(cmd->add_flag("--batchnorm-affine", c.model.batchnorm_affine,
+  add(
+      cmd->add_flag("--batchnorm-affine", c.model.batchnorm_affine,
                     "learnable batch-norm scale and shift (off, as in the Madam paper)"),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.batchnorm_affine = a.c.model.batchnorm_affine;
       },
       none, ModelScope::classifier);
   nn::TransformerSpec& tf = c.model.transformer;
-  add(cmd->add_option("--layers", tf.layers, "transformer: pre-norm blocks")->capture_default_str(),
+  add(
+      cmd->add_option("--layers", tf.layers, "transformer: pre-norm blocks")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.transformer.layers = a.c.model.transformer.layers;
       },
       none, ModelScope::transformer);
-  add(cmd->add_option("--width", tf.width, "transformer: model width (a multiple of --heads)")
+  add(
+      cmd->add_option("--width", tf.width, "transformer: model width (a multiple of --heads)")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.transformer.width = a.c.model.transformer.width;
       },
       none, ModelScope::transformer);
-  add(cmd->add_option("--heads", tf.heads, "transformer: attention heads")->capture_default_str(),
+  add(
+      cmd->add_option("--heads", tf.heads, "transformer: attention heads")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.transformer.heads = a.c.model.transformer.heads;
       },
       none, ModelScope::transformer);
-  add(cmd->add_option("--context", tf.context, "transformer: characters per window")
+  add(
+      cmd->add_option("--context", tf.context, "transformer: characters per window")
           ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.transformer.context = a.c.model.transformer.context;
       },
       none, ModelScope::transformer);
-  add(cmd->add_flag("--layernorm-affine", tf.layernorm_affine,
+  add(
+      cmd->add_flag("--layernorm-affine", tf.layernorm_affine,
                     "transformer: learnable LayerNorm scale and shift (off, as the Madam paper's "
                     "batch norm)"),
       [](const TrainArgs& a, nn::TrainConfig& t) {
@@ -307,19 +315,21 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.schedule = a.c.schedule; });
   add(cmd->add_option("--seed", c.seed, "seed of every random choice")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.seed = a.c.seed; });
-  add(cmd->add_option(
-          "--data", c.data_dir,
-          std::string("IDX data directory (default ") + nn::default_data_dir +
-              "), or 'synthetic'; transformer: a text file or directory (default " +
-              nn::default_text_dir + ")"),
+  add(cmd->add_option("--data", c.data_dir,
+                      std::string("IDX data directory (default ") + nn::default_data_dir +
+                          "), or 'synthetic'; transformer: a text file or directory (default " +
+                          nn::default_text_dir + ")"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.data_dir = a.c.data_dir; });
-  add(cmd->add_option("--train-limit", c.train_limit, "use the first N training images (0: all)"),
+  add(
+      cmd->add_option("--train-limit", c.train_limit, "use the first N training images (0: all)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.train_limit = a.c.train_limit; }, none,
       ModelScope::classifier);
-  add(cmd->add_option("--test-limit", c.test_limit, "use the first N test images (0: all)"),
+  add(
+      cmd->add_option("--test-limit", c.test_limit, "use the first N test images (0: all)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.test_limit = a.c.test_limit; }, none,
       ModelScope::classifier);
-  add(cmd->add_option("--validation", c.validation,
+  add(
+      cmd->add_option("--validation", c.validation,
                       "fraction of the training set held out for validation (0: none)"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; }, none,
       ModelScope::classifier);

@@ -33,10 +33,10 @@ void TrainProgress::batch(const nn::BatchProgress& p) {
   const std::string bar = std::string(static_cast<std::size_t>(filled), '#') +
                           std::string(static_cast<std::size_t>(width - filled), '.');
   if (text_context_ > 0)
-    std::fprintf(stdout, "\repoch %d/%d [%s] %3.0f%%  %.4f bits/char  acc %.2f%%  %.0f tokens/s  ETA %s ",
-                 p.epoch, epochs_, bar.c_str(), done * 100.0, nn::bits_per_char(p.loss),
-                 p.accuracy * 100.0, p.images_per_second * text_context_,
-                 duration(p.eta_seconds).c_str());
+    std::fprintf(
+        stdout, "\repoch %d/%d [%s] %3.0f%%  %.4f bits/char  acc %.2f%%  %.0f tokens/s  ETA %s ",
+        p.epoch, epochs_, bar.c_str(), done * 100.0, nn::bits_per_char(p.loss), p.accuracy * 100.0,
+        p.images_per_second * text_context_, duration(p.eta_seconds).c_str());
   else
     std::fprintf(stdout, "\repoch %d/%d [%s] %3.0f%%  loss %.4f  acc %.2f%%  %.0f img/s  ETA %s ",
                  p.epoch, epochs_, bar.c_str(), done * 100.0, p.loss, p.accuracy * 100.0,
@@ -76,11 +76,11 @@ std::string train_metrics_csv(const nn::Trainer& trainer) {
         "epoch,lr,train_loss,train_bits_per_char,train_accuracy,val_loss,val_bits_per_char,"
         "val_perplexity_per_char,val_accuracy,seconds,tokens_per_second\n";
     for (const auto& r : trainer.history())
-      out += fmt::format("{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.3f},{:.1f}\n",
-                         r.epoch, r.lr, r.train_loss, nn::bits_per_char(r.train_loss),
-                         r.train_accuracy, r.val_loss, nn::bits_per_char(r.val_loss),
-                         std::exp(r.val_loss), r.val_accuracy, r.seconds,
-                         r.images_per_second * context);
+      out += fmt::format(
+          "{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.3f},{:.1f}\n", r.epoch,
+          r.lr, r.train_loss, nn::bits_per_char(r.train_loss), r.train_accuracy, r.val_loss,
+          nn::bits_per_char(r.val_loss), std::exp(r.val_loss), r.val_accuracy, r.seconds,
+          r.images_per_second * context);
     return out;
   }
   const bool val = trainer.validation_set().size() > 0;

@@ -36,8 +36,8 @@ CausalSelfAttention<T>::CausalSelfAttention(int positions, int dim, int heads)
 
 template <typename T>
 std::string CausalSelfAttention<T>::describe() const {
-  return "CausalSelfAttention(" + std::to_string(heads_) + " heads x " +
-         std::to_string(head_dim_) + ", " + std::to_string(positions_) + " positions)";
+  return "CausalSelfAttention(" + std::to_string(heads_) + " heads x " + std::to_string(head_dim_) +
+         ", " + std::to_string(positions_) + " positions)";
 }
 
 template <typename T>

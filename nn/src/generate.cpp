@@ -7,8 +7,8 @@
 
 namespace lnslab::nn {
 
-std::string generate_text(Network<float>& network, int context, std::string_view prompt,
-                          int tokens, double temperature, lns::Rng& rng) {
+std::string generate_text(Network<float>& network, int context, std::string_view prompt, int tokens,
+                          double temperature, lns::Rng& rng) {
   if (prompt.empty()) throw std::invalid_argument("generate_text: empty prompt");
   if (context < 1 || network.input_shape().size() != context)
     throw std::invalid_argument("generate_text: the network does not read " +

@@ -57,8 +57,7 @@ void LayerNorm<T>::forward(const Matrix<T>& x, Matrix<T>& y, Mode /*mode*/) {
   y.resize(x.rows(), x.cols());
   MatrixMap<T> ys(y.data(), rows, dim_);
   if (affine_) {
-    ys = (xhat_.array().rowwise() * ConstVectorMap<T>(scale_, dim_).transpose().array())
-             .rowwise() +
+    ys = (xhat_.array().rowwise() * ConstVectorMap<T>(scale_, dim_).transpose().array()).rowwise() +
          ConstVectorMap<T>(shift_, dim_).transpose().array();
   } else {
     ys = xhat_;

@@ -17,9 +17,8 @@ Shape checked_shape(const std::vector<LayerPtr<T>>& layers, const std::vector<st
     shape = l->output_shape();
   }
   if (shape.size() != layers.front()->input_shape().size())
-    throw std::invalid_argument("Residual: the stack maps " +
-                                layers.front()->input_shape().str() + " to " + shape.str() +
-                                " (expected the same shape)");
+    throw std::invalid_argument("Residual: the stack maps " + layers.front()->input_shape().str() +
+                                " to " + shape.str() + " (expected the same shape)");
   return layers.front()->input_shape();
 }
 }  // namespace

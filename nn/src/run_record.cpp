@@ -35,15 +35,22 @@ RunRecord make_run_record(const Trainer& trainer, Provenance provenance, double 
   r.provenance = std::move(provenance);
   if (const TextCorpus* c = trainer.corpus()) {
     const auto context = static_cast<std::size_t>(trainer.config().model.transformer.context);
-    r.data = {c->name, "", c->train.size() / context, tiled_window_count(c->validation,
-              static_cast<int>(context)), 0, std::nullopt};
-    r.data.text = TextSummary{c->files,           c->train.size(),
-                              c->validation.size(), c->train_documents,
+    r.data = {c->name,
+              "",
+              c->train.size() / context,
+              tiled_window_count(c->validation, static_cast<int>(context)),
+              0,
+              std::nullopt};
+    r.data.text = TextSummary{c->files,
+                              c->train.size(),
+                              c->validation.size(),
+                              c->train_documents,
                               c->validation_documents,
                               bits_per_char(unigram_cross_entropy(c->train, c->validation))};
   } else {
-    r.data = {trainer.train_set().name, trainer.test_set().name, trainer.train_set().size(),
-              trainer.validation_set().size(), trainer.test_set().size(), std::nullopt};
+    r.data = {trainer.train_set().name,   trainer.test_set().name,
+              trainer.train_set().size(), trainer.validation_set().size(),
+              trainer.test_set().size(),  std::nullopt};
   }
   r.trainable_parameters = trainer.network().params().trainable_size();
   r.storage = trainer.config().lns_weights() ? trainer.config().format : std::string("fp32");
@@ -137,9 +144,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
                     p.at("machine").at("cpu").get<std::string>(),
                     p.at("machine").at("hardware_threads").get<unsigned>()};
     const auto& d = j.at("data");
-    r.data = {d.at("train").get<std::string>(), d.at("test").get<std::string>(),
+    r.data = {d.at("train").get<std::string>(),        d.at("test").get<std::string>(),
               d.at("train_images").get<std::size_t>(), d.at("validation_images").get<std::size_t>(),
-              d.at("test_images").get<std::size_t>(), std::nullopt};
+              d.at("test_images").get<std::size_t>(),  std::nullopt};
     if (d.contains("text")) {
       const auto& t = d.at("text");
       r.data.text = TextSummary{t.at("files").get<std::size_t>(),

@@ -21,7 +21,8 @@ bool ends_with(const std::string& s, std::string_view tail) {
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(fmt::format("{}: cannot open (expected a readable text file)", path.string()));
+  if (!in)
+    throw DataError(fmt::format("{}: cannot open (expected a readable text file)", path.string()));
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw DataError(fmt::format("{}: read error", path.string()));
   return text;
@@ -86,7 +87,9 @@ TextCorpus load_text_corpus(const std::filesystem::path& path) {
       if (ends_with(name, ".dat") || ends_with(name, ".u8")) continue;
       if (entry.is_regular_file()) files.push_back(entry.path());
     }
-    if (ec) throw DataError(fmt::format("{}: cannot list the directory ({})", path.string(), ec.message()));
+    if (ec)
+      throw DataError(
+          fmt::format("{}: cannot list the directory ({})", path.string(), ec.message()));
     std::sort(files.begin(), files.end());
     if (files.empty())
       throw DataError(fmt::format(

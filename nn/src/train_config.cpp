@@ -56,11 +56,13 @@ void check_model_settings(const TrainConfig& c) {
     if (c.model.batchnorm || c.model.batchnorm_affine)
       throw ConfigError("batchnorm does not apply to model transformer (it has LayerNorm)");
     if (c.train_limit != 0 || c.test_limit != 0)
-      throw ConfigError("train_limit and test_limit do not apply to model transformer (it reads "
-                        "the whole corpus; point data at a smaller one)");
+      throw ConfigError(
+          "train_limit and test_limit do not apply to model transformer (it reads "
+          "the whole corpus; point data at a smaller one)");
     if (c.validation != 0.0)
-      throw ConfigError("validation does not apply to model transformer (every tenth document "
-                        "of the corpus is its validation text)");
+      throw ConfigError(
+          "validation does not apply to model transformer (every tenth document "
+          "of the corpus is its validation text)");
     if (t.layers < 1 || t.width < 1 || t.heads < 1 || t.context < 1)
       throw ConfigError(fmt::format(
           "model transformer: layers {}, width {}, heads {}, context {} must all be positive",
@@ -69,8 +71,10 @@ void check_model_settings(const TrainConfig& c) {
       throw ConfigError(fmt::format("model transformer: width {} is not a multiple of heads {}",
                                     t.width, t.heads));
   } else if (!(c.model.transformer == TransformerSpec{})) {
-    throw ConfigError("layers, width, heads, context and layernorm_affine apply only to model "
-                      "transformer, not to '" + c.model.kind + "'");
+    throw ConfigError(
+        "layers, width, heads, context and layernorm_affine apply only to model "
+        "transformer, not to '" +
+        c.model.kind + "'");
   }
 }
 

@@ -197,8 +197,7 @@ EpochRecord Trainer::run_text_epoch(const std::function<void(const BatchProgress
   const int epoch = completed_ + 1;
   const auto start = Clock::now();
   const int context = config_.model.transformer.context;
-  lns::Rng window_rng(
-      derive_seed(config_.seed, shuffle_stream, static_cast<std::uint64_t>(epoch)));
+  lns::Rng window_rng(derive_seed(config_.seed, shuffle_stream, static_cast<std::uint64_t>(epoch)));
   const std::size_t windows =
       std::max<std::size_t>(1, corpus_->train.size() / static_cast<std::size_t>(context));
   const auto batch = static_cast<std::size_t>(config_.batch);
@@ -235,9 +234,8 @@ EpochRecord Trainer::run_text_epoch(const std::function<void(const BatchProgress
       p.accuracy = static_cast<double>(correct) / static_cast<double>(predicted);
       const double t = seconds_since(start);
       p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
-      p.eta_seconds = p.images_per_second > 0
-                          ? static_cast<double>(windows - seen) / p.images_per_second
-                          : 0.0;
+      p.eta_seconds =
+          p.images_per_second > 0 ? static_cast<double>(windows - seen) / p.images_per_second : 0.0;
       progress(p);
     }
   }

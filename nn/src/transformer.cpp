@@ -17,12 +17,12 @@ template <typename T>
 Network<T> build_transformer(const ModelSpec& spec, int vocab) {
   const TransformerSpec& t = spec.transformer;
   if (t.layers < 1 || t.width < 1 || t.heads < 1 || t.context < 1 || vocab < 2)
-    throw ConfigError(fmt::format(
-        "model transformer: layers {}, width {}, heads {}, context {} must be positive", t.layers,
-        t.width, t.heads, t.context));
+    throw ConfigError(
+        fmt::format("model transformer: layers {}, width {}, heads {}, context {} must be positive",
+                    t.layers, t.width, t.heads, t.context));
   if (t.width % t.heads != 0)
-    throw ConfigError(fmt::format("model transformer: width {} is not a multiple of heads {}",
-                                  t.width, t.heads));
+    throw ConfigError(
+        fmt::format("model transformer: width {} is not a multiple of heads {}", t.width, t.heads));
   const int n = t.context, d = t.width;
   std::vector<LayerPtr<T>> layers;
   std::vector<std::string> names;

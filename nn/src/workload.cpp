@@ -3,10 +3,10 @@
 
 #include <fmt/format.h>
 
-#include "lnslab/nn/conv2d.hpp"
-#include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/attention.hpp"
+#include "lnslab/nn/conv2d.hpp"
 #include "lnslab/nn/embedding.hpp"
+#include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/linear.hpp"
 #include "lnslab/nn/residual.hpp"
 
@@ -57,13 +57,18 @@ template <typename T>
 void collect(const Layer<T>& layer, const std::string& name, std::int64_t batch,
              std::vector<Piece>& out) {
   if (const auto* r = dynamic_cast<const Residual<T>*>(&layer)) {
-    for (std::size_t i = 0; i < r->size(); ++i) collect(r->layer(i), name + "." + r->name(i), batch, out);
+    for (std::size_t i = 0; i < r->size(); ++i)
+      collect(r->layer(i), name + "." + r->name(i), batch, out);
   } else if (const auto* l = dynamic_cast<const Linear<T>*>(&layer)) {
-    out.push_back({Piece::weight_gemm, name,
-                   {batch * l->positions(), l->out_features(), l->in_features()}, 0, 0, 0});
+    out.push_back({Piece::weight_gemm,
+                   name,
+                   {batch * l->positions(), l->out_features(), l->in_features()},
+                   0,
+                   0,
+                   0});
   } else if (const auto* a = dynamic_cast<const CausalSelfAttention<T>*>(&layer)) {
-    out.push_back({Piece::attention, name, {}, batch * a->heads(), a->positions(),
-                   a->dim() / a->heads()});
+    out.push_back(
+        {Piece::attention, name, {}, batch * a->heads(), a->positions(), a->dim() / a->heads()});
   } else if (const auto* e = dynamic_cast<const Embedding<T>*>(&layer)) {
     out.push_back({Piece::table, name, {}, static_cast<std::int64_t>(e->vocab()) * e->dim(), 0, 0});
   } else if (dynamic_cast<const PositionalEmbedding<T>*>(&layer) != nullptr) {
@@ -95,7 +100,9 @@ sim::Workload training_workload(const Network<T>& network, int batch) {
     collect(network.layer(i), network.layer_name(i), batch, pieces);
   sim::Workload w;
   auto gemm = [&](const std::string& name, std::int64_t m, std::int64_t n, std::int64_t k,
-                  sim::Pass pass) { w.gemms.push_back({name, {m, n, k}, pass}); };
+                  sim::Pass pass) {
+    w.gemms.push_back({name, {m, n, k}, pass});
+  };
   for (const Piece& p : pieces) {
     if (p.kind == Piece::weight_gemm) {
       gemm(p.name, p.shape.m, p.shape.n, p.shape.k, sim::Pass::forward);

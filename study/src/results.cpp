@@ -218,7 +218,8 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
     m.batch = g.batch;
     for (sim::PeType pe :
          {sim::PeType::fp32, sim::PeType::int8, sim::PeType::fp16, sim::PeType::bf16})
-      m.baselines.push_back(cost_training_step(baseline_config(tmpl, pe), workload(g), g.model, g.batch));
+      m.baselines.push_back(
+          cost_training_step(baseline_config(tmpl, pe), workload(g), g.model, g.batch));
     for (const sim::Config& c : listed)
       m.listed.push_back(cost_training_step(c, workload(g), g.model, g.batch));
     models.push_back(std::move(m));

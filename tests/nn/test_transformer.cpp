@@ -337,7 +337,8 @@ TEST_CASE("unigram baseline", "[transformer][data]") {
   CHECK(nn::unigram_cross_entropy(fit, text) == Approx(-std::log(1001.0 / 1256.0)));
 }
 
-TEST_CASE("transformer training: learns, deterministic, bit-identical resume", "[transformer][train]") {
+TEST_CASE("transformer training: learns, deterministic, bit-identical resume",
+          "[transformer][train]") {
   for (const char* opt : {"madam", "adam", "lns-madam"}) {
     INFO(opt);
     nn::TrainConfig c;

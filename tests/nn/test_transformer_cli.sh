@@ -12,8 +12,8 @@ check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; fi; }
 
 # 60 short fortunes: 54 train, 6 validation.
 for i in $(seq 1 60); do printf 'the cat %d sat on the mat.\nthe dog ran away.\n%%\n' $((i % 7)); done > "$work/corpus.txt"
-tiny=(--model transformer --data "$work/corpus.txt" --layers 1 --width 16 --heads 2 --context 16 \
-  --batch 8 --seed 3)
+shape=(--model transformer --data "$work/corpus.txt" --layers 1 --width 16 --batch 8 --seed 3)
+tiny=("${shape[@]}" --heads 2 --context 16)
 
 "$lnslab" train "${tiny[@]}" --epochs 2 --optimizer adam --lr 0.01 --out "$work/full" > "$work/full.log" 2>&1
 check "transformer run succeeds" '[ $? -eq 0 ]'
@@ -54,8 +54,8 @@ expect_input_error "missing corpus" "no such file or directory" train --model tr
 expect_input_error "empty corpus" "empty" train --model transformer --data "$work/empty.txt"
 printf 'one\n%%\ntwo\n' > "$work/few.txt"
 expect_input_error "too few documents for validation" "too few" train --model transformer --data "$work/few.txt"
-expect_input_error "context longer than the text" "not more than the context of 512" train "${tiny[@]}" --context 512
-expect_input_error "width not a multiple of heads" "not a multiple of heads" train "${tiny[@]}" --heads 3
+expect_input_error "context longer than the text" "not more than the context of 512" train "${shape[@]}" --heads 2 --context 512
+expect_input_error "width not a multiple of heads" "not a multiple of heads" train "${shape[@]}" --heads 3 --context 16
 expect_input_error "a transformer option for the mlp" "--context: applies only to --model transformer" train --data synthetic --context 32
 expect_input_error "an mlp option for the transformer" "--widths: does not apply to --model transformer" train "${tiny[@]}" --widths 32
 expect_input_error "a validation fraction for the transformer" "--validation: does not apply" train "${tiny[@]}" --validation 0.1

@@ -3,8 +3,8 @@
 // default, as the Madam paper switched batch-norm's affine parameters off).
 //   x, y: [batch, positions * dim]; per position: xhat = (x - mean) / sqrt(var + eps) (var the
 //   biased variance over the dim features), y = xhat (or gamma .* xhat + beta with affine).
-//   dxhat = dy (.* gamma);  dx = (dxhat - mean(dxhat) - xhat .* mean(dxhat .* xhat)) / sqrt(var+eps)
-//   dgamma = sum over batch and positions of dy .* xhat, dbeta = sum of dy.
+//   dxhat = dy (.* gamma);  dx = (dxhat - mean(dxhat) - xhat .* mean(dxhat .* xhat)) /
+//   sqrt(var+eps) dgamma = sum over batch and positions of dy .* xhat, dbeta = sum of dy.
 #include <vector>
 
 #include "lnslab/nn/layer.hpp"
@@ -28,8 +28,8 @@ class LayerNorm final : public Layer<T> {
   T eps_;
   int scale_id_ = -1, shift_id_ = -1;
   T *scale_ = nullptr, *gscale_ = nullptr, *shift_ = nullptr, *gshift_ = nullptr;
-  Matrix<T> xhat_;              // [batch * positions, dim] of the last forward
-  std::vector<T> inv_std_;      // [batch * positions]
+  Matrix<T> xhat_;          // [batch * positions, dim] of the last forward
+  std::vector<T> inv_std_;  // [batch * positions]
 };
 
 extern template class LayerNorm<float>;

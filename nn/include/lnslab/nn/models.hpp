@@ -18,10 +18,10 @@ namespace lnslab::nn {
 
 /// The transformer's sizes (used only when ModelSpec::kind is "transformer").
 struct TransformerSpec {
-  int layers = 2;   ///< pre-norm blocks
-  int width = 64;   ///< model width (embedding size), a multiple of heads
-  int heads = 4;    ///< attention heads
-  int context = 64; ///< tokens per window
+  int layers = 2;    ///< pre-norm blocks
+  int width = 64;    ///< model width (embedding size), a multiple of heads
+  int heads = 4;     ///< attention heads
+  int context = 64;  ///< tokens per window
   bool layernorm_affine = false;
   friend bool operator==(const TransformerSpec&, const TransformerSpec&) = default;
 };

@@ -34,7 +34,7 @@ struct TextSummary {
 struct DataSummary {
   std::string train, test;  ///< dataset names (a language model: the corpus, and none)
   std::size_t train_images = 0, validation_images = 0, test_images = 0;  ///< LM: windows
-  std::optional<TextSummary> text;  ///< language models only
+  std::optional<TextSummary> text;                                       ///< language models only
 };
 
 /// lns-full: every GEMM of training ran on this simulated accelerator.
@@ -62,7 +62,9 @@ struct RunRecord {
 };
 
 /// Nats to bits.
-inline double bits_per_char(double nats) { return nats / 0.69314718055994530942; }
+inline double bits_per_char(double nats) {
+  return nats / 0.69314718055994530942;
+}
 
 /// The record of `trainer` as it stands.
 RunRecord make_run_record(const Trainer& trainer, Provenance provenance, double wall_seconds);

@@ -27,8 +27,8 @@ inline constexpr const char* default_text_dir = "/usr/share/games/fortunes";
 inline constexpr int byte_vocabulary = 256;
 
 struct TextCorpus {
-  std::string name;                  ///< the path it was read from
-  std::vector<std::uint8_t> train;   ///< training text
+  std::string name;                 ///< the path it was read from
+  std::vector<std::uint8_t> train;  ///< training text
   std::vector<std::uint8_t> validation;
   std::size_t files = 0;
   std::size_t train_documents = 0, validation_documents = 0;

@@ -121,7 +121,7 @@ class Trainer {
   int completed_ = 0;
   std::uint64_t steps_ = 0;
   std::vector<EpochRecord> history_;
-  std::unique_ptr<LnsMatmul> lns_;  ///< lns-full only; the network's layers point at it
+  std::unique_ptr<LnsMatmul> lns_;      ///< lns-full only; the network's layers point at it
   std::unique_ptr<TextCorpus> corpus_;  ///< language models only
 };
 
