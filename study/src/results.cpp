@@ -115,6 +115,12 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     } catch (const std::exception& e) {
       throw StudyError(file.string() + ": cannot read the run's results (" + e.what() + ")");
     }
+    if (record.data.text)
+      throw StudyError(file.string() +
+                       ": a language-model run (its metric is validation bits per character); "
+                       "the study's tables, plots and lr sweeps aggregate test accuracy and do "
+                       "not aggregate language-model runs yet (each run's run.json and "
+                       "metrics.csv are in its directory)");
     if (!record.final_test_accuracy())
       throw StudyError(file.string() + ": the run's record has no completed epoch");
     // The record must be of this run (a stale directory of another configuration is not).
