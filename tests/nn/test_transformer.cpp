@@ -104,7 +104,7 @@ nn::TextCorpus tiny_corpus(int documents = 40) {
 
 }  // namespace
 
-TEST_CASE("Embedding: lookup and gradient; ids are checked", "[gradcheck][transformer]") {
+TEST_CASE("Embedding: lookup and gradient, ids are checked", "[gradcheck][transformer]") {
   lns::Rng rng(1);
   auto net = single(std::make_unique<nn::Embedding<double>>(5, 3, 4));
   CHECK(net.output_shape() == nn::sequence_shape(4, 3));

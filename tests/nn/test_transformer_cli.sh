@@ -75,4 +75,12 @@ gen_error "generate: no tokens" "--tokens 0" --checkpoint "$work/full/checkpoint
 "$lnslab" train --data synthetic --widths 8 --epochs 1 --out "$work/mlp" > /dev/null 2>&1
 gen_error "generate: an mlp checkpoint" "holds a mlp model" --checkpoint "$work/mlp/checkpoint.lnsck" --prompt a
 
+# The study grid of the Madam paper's language-model row (needs the fortunes package).
+study=$(dirname "$0")/../../configs/studies/transformer.toml
+"$lnslab" study "$study" --plan --out "$work/study" > "$work/plan" 2>&1
+check "transformer study plan lists its 45 runs" '[ $? -eq 0 ] && grep -q "^45 runs" "$work/plan" && [ $(grep -c " to-run lnslab train --model transformer" "$work/plan") -eq 45 ]'
+check "the plan passes no image limits to the transformer" '! grep -q -- "--train-limit" "$work/plan"'
+"$lnslab" study "$study" --plan --quick --out "$work/study" > "$work/plan" 2>&1
+check "quick transformer study: 15 runs of one epoch" '[ $? -eq 0 ] && grep -q "^15 runs" "$work/plan" && [ $(grep -c -- "--epochs 1 " "$work/plan") -eq 15 ]'
+
 exit $fail
