@@ -75,6 +75,9 @@ gen_error "generate: no tokens" "--tokens 0" --checkpoint "$work/full/checkpoint
 "$lnslab" train --data synthetic --widths 8 --epochs 1 --out "$work/mlp" > /dev/null 2>&1
 gen_error "generate: an mlp checkpoint" "holds a mlp model" --checkpoint "$work/mlp/checkpoint.lnsck" --prompt a
 
+"$lnslab" bound --checkpoint "$work/full/checkpoint.lnsck" > "$work/bound.log" 2>&1
+check "lnslab bound refuses a transformer checkpoint" '[ $? -eq 2 ] && grep -q "holds a transformer" "$work/bound.log"'
+
 # The study grid of the Madam paper's language-model row (needs the fortunes package).
 study=$(dirname "$0")/../../configs/studies/transformer.toml
 "$lnslab" study "$study" --plan --out "$work/study" > "$work/plan" 2>&1
