@@ -1,11 +1,13 @@
-// lnslab train: trains an MLP or a small CNN on IDX data (Fashion-MNIST by default) with SGD,
-// Adam, Madam or B-bit LNS Madam, FP32 or with LNS-stored weights; writes metrics.csv, run.json
-// and a resumable checkpoint into --out. The work happens in lnslab::nn.
+// lnslab train: trains an MLP or a small CNN on IDX data (Fashion-MNIST by default), or a small
+// character-level transformer on text (the fortunes corpus by default), with SGD, Adam, Madam or
+// B-bit LNS Madam, FP32 or with LNS-stored weights; writes metrics.csv, run.json and a resumable
+// checkpoint into --out. The work happens in lnslab::nn.
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -25,7 +27,10 @@
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
+#include "lnslab/nn/run_record.hpp"
+#include "lnslab/nn/text_corpus.hpp"
 #include "lnslab/nn/trainer.hpp"
+#include "lnslab/nn/transformer.hpp"
 #include "lnslab_version.hpp"
 #include "mpi_env.hpp"
 #include "train_report.hpp"
@@ -129,6 +134,9 @@ class Ranks {
 #endif
 };
 
+/// Which models a setting applies to (given for another model, it is an error).
+enum class ModelScope { any, classifier, transformer };
+
 /// One command-line setting: its option and how it is copied into a config; an optimizer
 /// setting names the registry option it sets (given to an optimizer that does not take it, it is
 /// an error).
@@ -136,7 +144,24 @@ struct Setting {
   CLI::Option* option;
   std::function<void(const TrainArgs&, nn::TrainConfig&)> apply;
   std::optional<nn::OptimizerOption> optimizer_option;
+  ModelScope scope = ModelScope::any;
 };
+
+// Every model setting given on the command line must be one of the run's model.
+void check_model_options(const nn::TrainConfig& config, const std::vector<Setting>& settings) {
+  const bool transformer = config.model.kind == "transformer";
+  for (const Setting& s : settings) {
+    if (s.option->count() == 0 || s.scope == ModelScope::any) continue;
+    if (transformer && s.scope == ModelScope::classifier)
+      throw InputError(fmt::format(
+          "{}: does not apply to --model transformer (it takes --layers, --width, --heads, "
+          "--context, --layernorm-affine; the corpus fixes its validation text)",
+          s.option->get_name()));
+    if (!transformer && s.scope == ModelScope::transformer)
+      throw InputError(fmt::format("{}: applies only to --model transformer, not to '{}'",
+                                   s.option->get_name(), config.model.kind));
+  }
+}
 
 // Every optimizer setting given on the command line must be one the run's optimizer takes.
 void check_optimizer_options(const nn::TrainConfig& config, const std::vector<Setting>& settings) {
@@ -159,6 +184,10 @@ std::string read_binary(const std::string& path) {
   } catch (const util::FileError& e) {
     throw InputError(std::string(e.what()) + " (expected a checkpoint file)");
   }
+}
+
+nn::TextCorpus load_text(const nn::TrainConfig& c) {
+  return nn::load_text_corpus(c.data_dir);
 }
 
 nn::Dataset load(const nn::TrainConfig& c, bool train) {
@@ -202,16 +231,26 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     for (const Setting& s : settings) s.apply(args, config);
   }
   check_optimizer_options(config, settings);
-  if (config.data_dir.empty()) config.data_dir = nn::default_data_dir;
+  check_model_options(config, settings);
+  const bool text = config.model.kind == "transformer";
+  const bool batch_given = std::any_of(settings.begin(), settings.end(), [](const Setting& s) {
+    return s.option->get_name() == "--batch" && s.option->count() > 0;
+  });
+  if (text && args.resume.empty() && !batch_given) config.batch = nn::default_text_batch;
+  if (config.data_dir.empty()) config.data_dir = text ? nn::default_text_dir : nn::default_data_dir;
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
 
   std::unique_ptr<nn::Trainer> made;
   std::string setup_error;
   try {
-    nn::Dataset train = load(config, true);  // the training set first: its errors first
-    nn::Dataset test = load(config, false);
-    made = std::make_unique<nn::Trainer>(config, std::move(train), std::move(test));
+    if (text) {
+      made = std::make_unique<nn::Trainer>(config, load_text(config));
+    } else {
+      nn::Dataset train = load(config, true);  // the training set first: its errors first
+      nn::Dataset test = load(config, false);
+      made = std::make_unique<nn::Trainer>(config, std::move(train), std::move(test));
+    }
     if (ranks.group()) made->share_micro_batches(*ranks.group());
     if (!checkpoint.empty()) made->restore(checkpoint);
   } catch (const nn::ConfigError& e) {
@@ -241,10 +280,20 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   const nn::TrainConfig& c = trainer.config();
   std::printf("lnslab train: %s, seed %llu\n", build_provenance().c_str(),
               static_cast<unsigned long long>(c.seed));
-  std::printf("data: %s (%zu train, %zu validation), %s (%zu test)\n",
-              trainer.train_set().name.c_str(), trainer.train_set().size(),
-              trainer.validation_set().size(), trainer.test_set().name.c_str(),
-              trainer.test_set().size());
+  if (const nn::TextCorpus* corpus = trainer.corpus()) {
+    std::printf(
+        "data: %s (%zu files; %zu training characters in %zu documents, %zu validation "
+        "characters in %zu); an epoch is %zu windows of %d characters\n",
+        corpus->name.c_str(), corpus->files, corpus->train.size(), corpus->train_documents,
+        corpus->validation.size(), corpus->validation_documents,
+        corpus->train.size() / static_cast<std::size_t>(c.model.transformer.context),
+        c.model.transformer.context);
+  } else {
+    std::printf("data: %s (%zu train, %zu validation), %s (%zu test)\n",
+                trainer.train_set().name.c_str(), trainer.train_set().size(),
+                trainer.validation_set().size(), trainer.test_set().name.c_str(),
+                trainer.test_set().size());
+  }
   std::printf("optimizer %s, numerics %s%s, lr %g, schedule %s, batch %d, epochs %d, isa %s\n",
               c.optimizer.c_str(), c.numerics.c_str(),
               c.lns_weights() ? (" (" + c.format + ")").c_str() : "", c.lr, c.schedule.c_str(),
@@ -265,7 +314,8 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   }
   std::fflush(stdout);
 
-  TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0);
+  TrainProgress progress(c.epochs, isatty(fileno(stdout)) != 0,
+                         trainer.corpus() ? c.model.transformer.context : 0);
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
@@ -284,12 +334,23 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
     seconds += r.seconds;
     images += r.images_per_second > 0 ? r.images_per_second : 0.0;
   }
-  std::printf(
-      "final: test accuracy %.2f%% (loss %.4f) after %d epochs, %llu steps; %.1f s "
-      "training time, mean %.0f img/s\n",
-      last.test_accuracy * 100.0, last.test_loss, trainer.completed_epochs(),
-      static_cast<unsigned long long>(trainer.steps()), seconds,
-      images / static_cast<double>(trainer.history().size()));
+  if (const nn::TextCorpus* corpus = trainer.corpus()) {
+    std::printf(
+        "final: validation %.4f bits/char (loss %.4f nats, perplexity %.3f per char; unigram "
+        "model %.4f bits/char) after %d epochs, %llu steps; %.1f s training time, mean %.0f "
+        "tokens/s\n",
+        nn::bits_per_char(last.val_loss), last.val_loss, std::exp(last.val_loss),
+        nn::bits_per_char(nn::unigram_cross_entropy(corpus->train, corpus->validation)),
+        trainer.completed_epochs(), static_cast<unsigned long long>(trainer.steps()), seconds,
+        images / static_cast<double>(trainer.history().size()) * c.model.transformer.context);
+  } else {
+    std::printf(
+        "final: test accuracy %.2f%% (loss %.4f) after %d epochs, %llu steps; %.1f s "
+        "training time, mean %.0f img/s\n",
+        last.test_accuracy * 100.0, last.test_loss, trainer.completed_epochs(),
+        static_cast<unsigned long long>(trainer.steps()), seconds,
+        images / static_cast<double>(trainer.history().size()));
+  }
   if (!args.out.empty())
     std::printf("wrote %s/{metrics.csv,run.json,checkpoint.lnsck}\n", args.out.c_str());
 }
@@ -301,29 +362,73 @@ void register_train(CLI::App& app) {
   auto settings = std::make_shared<std::vector<Setting>>();
   CLI::App* cmd = app.add_subcommand(
       "train",
-      "Train an MLP or CNN on IDX data (Fashion-MNIST by default) with SGD, Adam, Madam or B-bit "
-      "LNS Madam; FP32 or LNS-stored weights");
+      "Train an MLP or CNN on IDX data (Fashion-MNIST by default), or a character-level "
+      "transformer on text (fortunes by default), with SGD, Adam, Madam or B-bit LNS Madam; FP32 "
+      "or LNS-stored weights");
   nn::TrainConfig& c = args->c;
   auto add = [&](CLI::Option* o, std::function<void(const TrainArgs&, nn::TrainConfig&)> f,
-                 std::optional<nn::OptimizerOption> optimizer_option = std::nullopt) {
-    settings->push_back({o, std::move(f), optimizer_option});
+                 std::optional<nn::OptimizerOption> optimizer_option = std::nullopt,
+                 ModelScope scope = ModelScope::any) {
+    settings->push_back({o, std::move(f), optimizer_option, scope});
   };
+  const std::optional<nn::OptimizerOption> none;
   using Opt = nn::OptimizerOption;
-  add(cmd->add_option("--model", c.model.kind, "mlp | cnn")->capture_default_str(),
+  add(cmd->add_option("--model", c.model.kind, "mlp | cnn | transformer")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
-  add(cmd->add_option("--widths", c.model.widths,
+  add(
+      cmd->add_option("--widths", c.model.widths,
                       "mlp hidden widths (default 256) or cnn channels (default 16,32)")
           ->delimiter(','),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
-      });
-  add(cmd->add_flag("--batchnorm", c.model.batchnorm, "batch normalisation after hidden layers"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.model.batchnorm = a.c.model.batchnorm; });
-  add(cmd->add_flag("--batchnorm-affine", c.model.batchnorm_affine,
+      },
+      none, ModelScope::classifier);
+  add(
+      cmd->add_flag("--batchnorm", c.model.batchnorm, "batch normalisation after hidden layers"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.model.batchnorm = a.c.model.batchnorm; }, none,
+      ModelScope::classifier);
+  add(
+      cmd->add_flag("--batchnorm-affine", c.model.batchnorm_affine,
                     "learnable batch-norm scale and shift (off, as in the Madam paper)"),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.batchnorm_affine = a.c.model.batchnorm_affine;
-      });
+      },
+      none, ModelScope::classifier);
+  nn::TransformerSpec& tf = c.model.transformer;
+  add(
+      cmd->add_option("--layers", tf.layers, "transformer: pre-norm blocks")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.layers = a.c.model.transformer.layers;
+      },
+      none, ModelScope::transformer);
+  add(
+      cmd->add_option("--width", tf.width, "transformer: model width (a multiple of --heads)")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.width = a.c.model.transformer.width;
+      },
+      none, ModelScope::transformer);
+  add(
+      cmd->add_option("--heads", tf.heads, "transformer: attention heads")->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.heads = a.c.model.transformer.heads;
+      },
+      none, ModelScope::transformer);
+  add(
+      cmd->add_option("--context", tf.context, "transformer: characters per window")
+          ->capture_default_str(),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.context = a.c.model.transformer.context;
+      },
+      none, ModelScope::transformer);
+  add(
+      cmd->add_flag("--layernorm-affine", tf.layernorm_affine,
+                    "transformer: learnable LayerNorm scale and shift (off, as the Madam paper's "
+                    "batch norm)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) {
+        t.model.transformer.layernorm_affine = a.c.model.transformer.layernorm_affine;
+      },
+      none, ModelScope::transformer);
   add(cmd->add_option("--optimizer", c.optimizer, nn::optimizer_names())->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.optimizer = a.c.optimizer; });
   add(cmd->add_option("--numerics", c.numerics,
@@ -338,13 +443,16 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.lr = a.c.lr; });
   add(cmd->add_option("--epochs", c.epochs, "epochs")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.epochs = a.c.epochs; });
-  add(cmd->add_option("--batch", c.batch, "mini-batch size")->capture_default_str(),
+  add(cmd->add_option("--batch", c.batch, "mini-batch size (transformer: windows, default 32)")
+          ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.batch = a.c.batch; });
   auto* micro = cmd->add_option("--micro-batches", c.micro_batches,
                                 "split each step's batch into S fixed micro-batches, gradients "
                                 "summed in order; under mpirun -n N (N divides S) the ranks share "
                                 "them and the run's bits do not depend on N");
-  add(micro, [](const TrainArgs& a, nn::TrainConfig& t) { t.micro_batches = a.c.micro_batches; });
+  add(
+      micro, [](const TrainArgs& a, nn::TrainConfig& t) { t.micro_batches = a.c.micro_batches; },
+      none, ModelScope::classifier);
   add(cmd->add_option("--schedule", c.schedule,
                       "none, or comma-separated step=E (x factor after epoch E), plateau=P, "
                       "factor=F (0.1), warmup=W")
@@ -352,17 +460,24 @@ void register_train(CLI::App& app) {
       [](const TrainArgs& a, nn::TrainConfig& t) { t.schedule = a.c.schedule; });
   add(cmd->add_option("--seed", c.seed, "seed of every random choice")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.seed = a.c.seed; });
-  add(cmd->add_option(
-          "--data", c.data_dir,
-          std::string("IDX data directory (default ") + nn::default_data_dir + "), or 'synthetic'"),
+  add(cmd->add_option("--data", c.data_dir,
+                      std::string("IDX data directory (default ") + nn::default_data_dir +
+                          "), or 'synthetic'; transformer: a text file or directory (default " +
+                          nn::default_text_dir + ")"),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.data_dir = a.c.data_dir; });
-  add(cmd->add_option("--train-limit", c.train_limit, "use the first N training images (0: all)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.train_limit = a.c.train_limit; });
-  add(cmd->add_option("--test-limit", c.test_limit, "use the first N test images (0: all)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.test_limit = a.c.test_limit; });
-  add(cmd->add_option("--validation", c.validation,
+  add(
+      cmd->add_option("--train-limit", c.train_limit, "use the first N training images (0: all)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.train_limit = a.c.train_limit; }, none,
+      ModelScope::classifier);
+  add(
+      cmd->add_option("--test-limit", c.test_limit, "use the first N test images (0: all)"),
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.test_limit = a.c.test_limit; }, none,
+      ModelScope::classifier);
+  add(
+      cmd->add_option("--validation", c.validation,
                       "fraction of the training set held out for validation (0: none)"),
-      [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; });
+      [](const TrainArgs& a, nn::TrainConfig& t) { t.validation = a.c.validation; }, none,
+      ModelScope::classifier);
   add(
       cmd->add_option("--momentum", c.momentum, "sgd momentum")->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.momentum = a.c.momentum; }, Opt::momentum);

@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libfmt-dev catch2 libbenchmark-dev libcli11-dev
   libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev
   gnuplot-nox dataset-fashion-mnist clang-format git
+  fortunes                  # English text for the transformer (/usr/share/games/fortunes)
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
   python3                   # scripts/mutants.sh
   strace                    # kill -9 at each write (tests/crash)

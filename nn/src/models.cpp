@@ -1,17 +1,25 @@
 #include "lnslab/nn/models.hpp"
 
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/transformer.hpp"
 
 namespace lnslab::nn {
 
 std::vector<int> model_widths(const ModelSpec& spec) {
   if (!spec.widths.empty()) return spec.widths;
+  if (spec.kind == "transformer") return {};
   if (spec.kind == "cnn") return {16, 32};
   return {256};
 }
 
 template <typename T>
 Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
+  if (spec.kind == "transformer") {
+    if (input.size() != spec.transformer.context)
+      throw ConfigError("model transformer: inputs of " + input.str() + ", expected " +
+                        std::to_string(spec.transformer.context) + " token ids");
+    return build_transformer<T>(spec, classes);
+  }
   const std::vector<int> widths = model_widths(spec);
   for (int w : widths)
     if (w <= 0) throw ConfigError("model widths must be positive integers");
@@ -44,7 +52,7 @@ Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
     }
     b.linear(classes);
   } else {
-    throw ConfigError("unknown model '" + spec.kind + "': expected mlp or cnn");
+    throw ConfigError("unknown model '" + spec.kind + "': expected mlp, cnn or transformer");
   }
   return b.build();
 }

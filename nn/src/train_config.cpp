@@ -47,6 +47,38 @@ std::string option_list(const OptimizerDescriptor& d) {
   return s.empty() ? "none" : s;
 }
 
+// Settings of one kind of model given to another are errors, never ignored.
+void check_model_settings(const TrainConfig& c) {
+  const bool text = c.model.kind == "transformer";
+  if (text) {
+    const TransformerSpec& t = c.model.transformer;
+    if (!c.model.widths.empty())
+      throw ConfigError("widths do not apply to model transformer (use layers, width, heads)");
+    if (c.model.batchnorm || c.model.batchnorm_affine)
+      throw ConfigError("batchnorm does not apply to model transformer (it has LayerNorm)");
+    if (c.train_limit != 0 || c.test_limit != 0)
+      throw ConfigError(
+          "train_limit and test_limit do not apply to model transformer (it reads "
+          "the whole corpus; point data at a smaller one)");
+    if (c.validation != 0.0)
+      throw ConfigError(
+          "validation does not apply to model transformer (every tenth document "
+          "of the corpus is its validation text)");
+    if (t.layers < 1 || t.width < 1 || t.heads < 1 || t.context < 1)
+      throw ConfigError(fmt::format(
+          "model transformer: layers {}, width {}, heads {}, context {} must all be positive",
+          t.layers, t.width, t.heads, t.context));
+    if (t.width % t.heads != 0)
+      throw ConfigError(fmt::format("model transformer: width {} is not a multiple of heads {}",
+                                    t.width, t.heads));
+  } else if (!(c.model.transformer == TransformerSpec{})) {
+    throw ConfigError(
+        "layers, width, heads, context and layernorm_affine apply only to model "
+        "transformer, not to '" +
+        c.model.kind + "'");
+  }
+}
+
 }  // namespace
 
 double TrainConfig::default_lr() const {
@@ -86,8 +118,9 @@ void TrainConfig::resolve() {
     if (!d->takes(o) && differs_from_default(*this, o))
       throw ConfigError(fmt::format("setting '{}' does not apply to optimizer '{}' (it takes: {})",
                                     to_string(o), d->name, option_list(*d)));
-  if (model.kind != "mlp" && model.kind != "cnn")
-    throw ConfigError("unknown model '" + model.kind + "': expected mlp or cnn");
+  if (model.kind != "mlp" && model.kind != "cnn" && model.kind != "transformer")
+    throw ConfigError("unknown model '" + model.kind + "': expected mlp, cnn or transformer");
+  check_model_settings(*this);
   if (lr == 0.0) lr = default_lr();
   if (!(lr > 0.0) || !std::isfinite(lr))
     throw ConfigError(fmt::format("lr {} is not a positive number", lr));
@@ -96,6 +129,9 @@ void TrainConfig::resolve() {
   if (micro_batches < 1 || micro_batches > batch)
     throw ConfigError(
         fmt::format("micro-batches {} must be in [1, batch {}]", micro_batches, batch));
+  // The language-model step does not split its batch (yet): refused, never ignored.
+  if (micro_batches != 1 && model.kind == "transformer")
+    throw ConfigError("micro-batches: the transformer's training step takes no micro-batches");
   if (!(validation >= 0.0) || !(validation < 1.0))
     throw ConfigError(fmt::format("validation fraction {} must be in [0, 1)", validation));
   if (!(p_scale > 0.0)) throw ConfigError(fmt::format("p_scale {} must be positive", p_scale));
@@ -159,6 +195,15 @@ nlohmann::json to_json(const TrainConfig& c) {
   };
   // Written only when used, so that runs and checkpoints without micro-batches keep their bytes.
   if (c.micro_batches != 1) j["micro_batches"] = c.micro_batches;
+  // The transformer's sizes, only for it (so that other runs' settings are as before).
+  if (c.model.kind == "transformer") {
+    const TransformerSpec& t = c.model.transformer;
+    j["layers"] = t.layers;
+    j["width"] = t.width;
+    j["heads"] = t.heads;
+    j["context"] = t.context;
+    j["layernorm_affine"] = t.layernorm_affine;
+  }
   // The optimizer's own settings, only those it takes (an unknown name writes none).
   const OptimizerDescriptor* d = find_optimizer(c.optimizer);
   auto takes = [d](OptimizerOption o) { return d != nullptr && d->takes(o); };
@@ -179,6 +224,14 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.model.widths = j.at("widths").get<std::vector<int>>();
     c.model.batchnorm = j.at("batchnorm").get<bool>();
     c.model.batchnorm_affine = j.at("batchnorm_affine").get<bool>();
+    if (c.model.kind == "transformer") {
+      TransformerSpec& t = c.model.transformer;
+      t.layers = j.at("layers").get<int>();
+      t.width = j.at("width").get<int>();
+      t.heads = j.at("heads").get<int>();
+      t.context = j.at("context").get<int>();
+      t.layernorm_affine = j.at("layernorm_affine").get<bool>();
+    }
     c.optimizer = j.at("optimizer").get<std::string>();
     c.numerics = j.at("numerics").get<std::string>();
     c.format = j.at("format").get<std::string>();

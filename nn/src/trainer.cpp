@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "float_gemm/gemm_kernel.hpp"
@@ -32,18 +34,27 @@ TrainConfig resolved(TrainConfig c) {
   return c;
 }
 
-void fix_eigen_environment() {
+void fix_float_environment(const TrainConfig& c) {
   // One thread, and cache-size hints fixed so that GEMM blocking (hence the order of float sums)
-  // does not depend on the machine's caches.
+  // does not depend on the machine's caches; the run's ISA (resolve() checked name and CPU).
   Eigen::setNbThreads(1);
   Eigen::setCpuCacheSizes(float_gemm::eigen_l1_bytes, float_gemm::eigen_l2_bytes,
                           float_gemm::eigen_l3_bytes);
+  use_isa(*parse_isa(c.isa));
 }
 
 Network<float> build_for(const TrainConfig& c, const Dataset& train) {
-  fix_eigen_environment();
-  use_isa(*parse_isa(c.isa));  // resolve() checked the name and the CPU
+  fix_float_environment(c);
+  if (c.model.kind == "transformer")
+    throw ConfigError("model transformer trains on text (a TextCorpus), not on labelled images");
   return build_model<float>(c.model, train.shape, train.classes);
+}
+
+Network<float> build_text_model(const TrainConfig& c) {
+  fix_float_environment(c);
+  if (c.model.kind != "transformer")
+    throw ConfigError("model '" + c.model.kind + "' trains on labelled images, not on text");
+  return build_model<float>(c.model, Shape{c.model.transformer.context, 1, 1}, byte_vocabulary);
 }
 
 void check_compatible(const Dataset& d, const Dataset& train, const char* what) {
@@ -85,6 +96,27 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
   if (config_.validation > 0.0)
     validation_ =
         split_validation(train_, config_.validation, derive_seed(config_.seed, split_stream, 0));
+  setup();
+}
+
+Trainer::Trainer(TrainConfig config, TextCorpus corpus)
+    : config_(resolved(std::move(config))),
+      network_(build_text_model(config_)),
+      optimizer_(make_optimizer(config_)),
+      schedule_(ScheduleSpec::parse(config_.schedule), config_.lr),
+      corpus_(std::make_unique<TextCorpus>(std::move(corpus))) {
+  const auto context = static_cast<std::size_t>(config_.model.transformer.context);
+  for (const auto* part : {&corpus_->train, &corpus_->validation})
+    if (part->size() <= context)
+      throw DataError(fmt::format(
+          "{}: the {} text has {} characters, not more than the context of {} (expected a "
+          "longer corpus or a shorter --context)",
+          corpus_->name, part == &corpus_->train ? "training" : "validation", part->size(),
+          context));
+  setup();
+}
+
+void Trainer::setup() {
   lns::Rng init_rng(derive_seed(config_.seed, init_stream, 0));
   initialize(network_.params(), config_.init, init_rng);
   lns::Rng attach_rng(derive_seed(config_.seed, attach_stream, 0));
@@ -141,7 +173,101 @@ Evaluation Trainer::evaluate(const Dataset& data) {
   return e;
 }
 
+Evaluation Trainer::evaluate_text(const std::vector<std::uint8_t>& text) {
+  Evaluation e;
+  const int context = config_.model.transformer.context;
+  const std::size_t windows = tiled_window_count(text, context);
+  if (windows == 0) return e;
+  Matrix<float> x;
+  std::vector<int> y;
+  double loss = 0.0;
+  std::size_t correct = 0;
+  constexpr std::size_t chunk = 64;
+  for (std::size_t first = 0; first < windows; first += chunk) {
+    const std::size_t n = std::min(chunk, windows - first);
+    tiled_windows(text, context, first, n, x, y);
+    const auto r =
+        sequence_cross_entropy<float>(network_.forward(x, Mode::eval), context, y, nullptr);
+    loss += r.loss * static_cast<double>(y.size());
+    correct += static_cast<std::size_t>(r.correct);
+  }
+  if (lns_) lns_->discard();
+  const double predictions = static_cast<double>(windows) * context;
+  e.loss = loss / predictions;
+  e.accuracy = static_cast<double>(correct) / predictions;
+  return e;
+}
+
+EpochRecord Trainer::run_text_epoch(const std::function<void(const BatchProgress&)>& progress) {
+  const int epoch = completed_ + 1;
+  const auto start = Clock::now();
+  const int context = config_.model.transformer.context;
+  lns::Rng window_rng(derive_seed(config_.seed, shuffle_stream, static_cast<std::uint64_t>(epoch)));
+  const std::size_t windows =
+      std::max<std::size_t>(1, corpus_->train.size() / static_cast<std::size_t>(context));
+  const auto batch = static_cast<std::size_t>(config_.batch);
+  const std::size_t batches = (windows + batch - 1) / batch;
+
+  Matrix<float> x, dlogits;
+  std::vector<int> y;
+  double loss_sum = 0.0;
+  std::size_t correct = 0, seen = 0, predicted = 0;
+  for (std::size_t b = 0; b < batches; ++b) {
+    const std::size_t n = std::min(batch, windows - b * batch);
+    random_windows(corpus_->train, context, n, window_rng, x, y);
+    const auto r =
+        sequence_cross_entropy<float>(network_.forward(x, Mode::train), context, y, &dlogits);
+    network_.backward(dlogits);
+    lns::Rng step_rng(derive_seed(config_.seed, step_stream, steps_));
+    StepContext ctx;
+    ctx.lr = schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
+    ctx.step = steps_;
+    ctx.rng = &step_rng;
+    optimizer_->step(network_.params(), ctx);
+    if (lns_) lns_->close_step(static_cast<std::int64_t>(network_.params().trainable_size()));
+    ++steps_;
+    loss_sum += r.loss * static_cast<double>(y.size());
+    correct += static_cast<std::size_t>(r.correct);
+    seen += n;
+    predicted += y.size();
+    if (progress) {
+      BatchProgress p;
+      p.epoch = epoch;
+      p.batch = b + 1;
+      p.batches = batches;
+      p.loss = loss_sum / static_cast<double>(predicted);
+      p.accuracy = static_cast<double>(correct) / static_cast<double>(predicted);
+      const double t = seconds_since(start);
+      p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
+      p.eta_seconds =
+          p.images_per_second > 0 ? static_cast<double>(windows - seen) / p.images_per_second : 0.0;
+      progress(p);
+    }
+  }
+  const double train_seconds = seconds_since(start);
+
+  EpochRecord rec;
+  rec.epoch = epoch;
+  rec.lr = schedule_.lr(epoch, static_cast<std::int64_t>(batches) - 1,
+                        static_cast<std::int64_t>(batches));
+  rec.lr_note = optimizer_->describe_lr(rec.lr);
+  rec.train_loss = loss_sum / static_cast<double>(predicted);
+  rec.train_accuracy = static_cast<double>(correct) / static_cast<double>(predicted);
+  const Evaluation v = evaluate_text(corpus_->validation);
+  rec.val_loss = v.loss;
+  rec.val_accuracy = v.accuracy;
+  rec.test_loss = std::numeric_limits<double>::quiet_NaN();
+  rec.test_accuracy = std::numeric_limits<double>::quiet_NaN();
+  rec.images_per_second = train_seconds > 0 ? static_cast<double>(seen) / train_seconds : 0.0;
+  rec.seconds = seconds_since(start);
+  schedule_.end_epoch(epoch, rec.val_loss);
+  completed_ = epoch;
+  history_.push_back(rec);
+  return rec;
+}
+
 EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& progress) {
+  if (corpus_) return run_text_epoch(progress);
   const int epoch = completed_ + 1;
   const auto start = Clock::now();
   lns::Rng shuffle_rng(
@@ -372,6 +498,15 @@ TrainConfig Trainer::checkpoint_config(std::string_view file) {
   } catch (const ConfigError& e) {
     throw CheckpointError(e.what());
   }
+}
+
+void Trainer::checkpoint_parameters(std::string_view file, std::span<float> values) {
+  StateReader r(unpack_checkpoint(file));
+  r.expect(payload_tag);
+  (void)r.str("settings");
+  (void)r.u32("completed epochs");
+  (void)r.u64("steps");
+  r.floats_into(values, "parameters");
 }
 
 void Trainer::restore(std::string_view file) {

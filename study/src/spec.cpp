@@ -134,7 +134,24 @@ std::string slug(const std::string& s) {
   return out;
 }
 
-void check_data(const fs::path& file, const std::string& data) {
+// A study trains classifiers on IDX data or the transformer on text, not both on one `data`.
+void check_data(const fs::path& file, const std::string& data,
+                const std::vector<std::string>& models) {
+  const auto text_models =
+      static_cast<std::size_t>(std::count(models.begin(), models.end(), "transformer"));
+  if (text_models > 0) {
+    if (text_models != models.size())
+      throw StudyError(fmt::format(
+          "{}: key 'models': the transformer trains on text and the other models on images; "
+          "give them separate studies (one 'data' each)",
+          file.string()));
+    if (!fs::exists(data))
+      throw StudyError(fmt::format(
+          "{}: key 'data': '{}' does not exist: expected a text file or a directory of them "
+          "such as /usr/share/games/fortunes (the Debian package fortunes)",
+          file.string(), data));
+    return;
+  }
   if (data == "synthetic") return;
   for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
@@ -152,6 +169,8 @@ void check_data(const fs::path& file, const std::string& data) {
 double expected_cost(const nn::TrainConfig& c) {
   const double images = c.train_limit > 0 ? double(c.train_limit) : 60000.0;
   double factor = c.model.kind == "cnn" ? 8.0 : 1.0;
+  // An epoch of the default transformer over the fortunes corpus takes about 40 MLP epochs.
+  if (c.model.kind == "transformer") factor = 40.0;
   if (c.numerics == "lns-full") factor *= 10.0;
   // LNS-stored float rules re-encode every weight each step
   if (c.descriptor().lns_weights && !nn::update_rule(c).exponent_update) factor *= 2.0;
@@ -179,7 +198,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
       apply_grid(file, *n->as_table(), grid, false);
     }
   }
-  check_data(file, grid.data);
+  check_data(file, grid.data, grid.models);
   for (const auto& m : grid.batchnorm)
     if (std::find(grid.models.begin(), grid.models.end(), m) == grid.models.end())
       throw StudyError(fmt::format("{}: key 'batchnorm': '{}' is not one of the study's models",
@@ -323,8 +342,10 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             arg("--batch", std::to_string(c.batch));
             arg("--schedule", c.schedule);
             arg("--seed", std::to_string(c.seed));
-            arg("--train-limit", std::to_string(c.train_limit));
-            arg("--test-limit", std::to_string(c.test_limit));
+            if (c.model.kind != "transformer") {  // it reads the whole corpus
+              arg("--train-limit", std::to_string(c.train_limit));
+              arg("--test-limit", std::to_string(c.test_limit));
+            }
             // The optimizer's own settings, only those it takes.
             const nn::OptimizerDescriptor& d = c.descriptor();
             if (d.takes(nn::OptimizerOption::p_scale))
