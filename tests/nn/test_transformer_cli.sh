@@ -58,6 +58,7 @@ expect_input_error "context longer than the text" "not more than the context of 
 expect_input_error "width not a multiple of heads" "not a multiple of heads" train "${shape[@]}" --heads 3 --context 16
 expect_input_error "a transformer option for the mlp" "--context: applies only to --model transformer" train --data synthetic --context 32
 expect_input_error "an mlp option for the transformer" "--widths: does not apply to --model transformer" train "${tiny[@]}" --widths 32
+expect_input_error "micro-batches for the transformer" "--micro-batches: does not apply to --model transformer" train "${tiny[@]}" --micro-batches 2
 expect_input_error "a validation fraction for the transformer" "--validation: does not apply" train "${tiny[@]}" --validation 0.1
 expect_input_error "unknown model" "expected mlp, cnn or transformer" train --data synthetic --model rnn
 
