@@ -18,11 +18,14 @@
 #include "common.hpp"
 #include "data_dir.hpp"
 #include "lnslab/lns/format.hpp"
+#include "lnslab/nn/cgan_trainer.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/gan_score.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
+#include "train_cgan.hpp"
 #include "train_report.hpp"
 
 namespace lnslab::cli {
@@ -33,6 +36,7 @@ struct TrainArgs {
   std::string init = "uniform";
   std::string out;
   std::string resume;
+  std::string score_cache;
 };
 
 /// One command-line setting: its option and how it is copied into a config; an optimizer
@@ -85,7 +89,9 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   std::string checkpoint;
   if (!args.resume.empty()) {
     checkpoint = read_binary(args.resume);
-    config = nn::Trainer::checkpoint_config(checkpoint);
+    config = nn::CganTrainer::is_checkpoint(checkpoint)
+                 ? nn::CganTrainer::checkpoint_config(checkpoint)
+                 : nn::Trainer::checkpoint_config(checkpoint);
     // Explicit options must agree with the checkpoint (restore() names any difference), except
     // --epochs, which may extend the run.
     for (const Setting& s : settings)
@@ -97,6 +103,16 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   if (config.data_dir.empty()) config.data_dir = nn::default_data_dir;
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
+
+  if (config.model.kind == "cgan") {
+    config.resolve();
+    run_cgan({config, checkpoint, args.resume, args.out,
+              args.score_cache.empty() ? nn::default_score_cache_dir()
+                                       : std::filesystem::path(args.score_cache)});
+    return;
+  }
+  if (!args.score_cache.empty())
+    throw InputError("--score-cache: applies to --model cgan only (its feature classifier)");
 
   nn::Dataset train = load(config, true);
   nn::Dataset test = load(config, false);
@@ -167,10 +183,13 @@ void register_train(CLI::App& app) {
     settings->push_back({o, std::move(f), optimizer_option});
   };
   using Opt = nn::OptimizerOption;
-  add(cmd->add_option("--model", c.model.kind, "mlp | cnn")->capture_default_str(),
+  add(cmd->add_option("--model", c.model.kind,
+                      "mlp | cnn | cgan (class-conditional GAN, scored by a Fréchet distance)")
+          ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
   add(cmd->add_option("--widths", c.model.widths,
-                      "mlp hidden widths (default 256) or cnn channels (default 16,32)")
+                      "mlp hidden widths (default 256), cnn channels (default 16,32) or the cgan "
+                      "base width (default 32)")
           ->delimiter(','),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
@@ -270,6 +289,9 @@ void register_train(CLI::App& app) {
       });
   cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
   cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
+  cmd->add_option("--score-cache", args->score_cache,
+                  "cgan: directory of the cached feature classifier (default "
+                  "$XDG_CACHE_HOME/lnslab, else $HOME/.cache/lnslab)");
 
   cmd->callback([args, settings] {
     try {

@@ -1,5 +1,6 @@
 #include "lnslab/nn/models.hpp"
 
+#include "lnslab/nn/cgan.hpp"
 #include "lnslab/nn/errors.hpp"
 
 namespace lnslab::nn {
@@ -7,6 +8,7 @@ namespace lnslab::nn {
 std::vector<int> model_widths(const ModelSpec& spec) {
   if (!spec.widths.empty()) return spec.widths;
   if (spec.kind == "cnn") return {16, 32};
+  if (spec.kind == "cgan") return {cgan_default_width};
   return {256};
 }
 
@@ -43,8 +45,12 @@ Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
       b.relu();
     }
     b.linear(classes);
+  } else if (spec.kind == "cgan") {
+    throw ConfigError(
+        "model cgan is two networks (build_cgan_generator, build_cgan_discriminator "
+        "in cgan.hpp), not one classifier");
   } else {
-    throw ConfigError("unknown model '" + spec.kind + "': expected mlp or cnn");
+    throw ConfigError("unknown model '" + spec.kind + "': expected mlp, cnn or cgan");
   }
   return b.build();
 }

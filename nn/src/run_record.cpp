@@ -20,7 +20,7 @@ double number_or_nan(const nlohmann::json& j) {
 }  // namespace
 
 std::optional<double> RunRecord::final_test_accuracy() const {
-  if (epochs.empty()) return std::nullopt;
+  if (epochs.empty() || std::isnan(epochs.back().test_accuracy)) return std::nullopt;
   return epochs.back().test_accuracy;
 }
 
@@ -63,7 +63,7 @@ nlohmann::json to_json(const RunRecord& r) {
                {"test_images", r.data.test_images}};
   j["parameters"] = {{"trainable", r.trainable_parameters}, {"storage", r.storage}};
   nlohmann::json epochs = nlohmann::json::array();
-  for (const EpochRecord& e : r.epochs)
+  for (const EpochRecord& e : r.epochs) {
     epochs.push_back({{"epoch", e.epoch},
                       {"lr", e.lr},
                       {"lr_note", e.lr_note},
@@ -71,10 +71,12 @@ nlohmann::json to_json(const RunRecord& r) {
                       {"train_accuracy", e.train_accuracy},
                       {"val_loss", number_or_null(e.val_loss)},
                       {"val_accuracy", number_or_null(e.val_accuracy)},
-                      {"test_loss", e.test_loss},
-                      {"test_accuracy", e.test_accuracy},
+                      {"test_loss", number_or_null(e.test_loss)},
+                      {"test_accuracy", number_or_null(e.test_accuracy)},
                       {"seconds", e.seconds},
                       {"images_per_second", e.images_per_second}});
+    if (!e.metrics.empty()) epochs.back()["metrics"] = e.metrics;
+  }
   j["epochs"] = epochs;
   j["completed_epochs"] = r.completed_epochs;
   j["steps"] = r.steps;
@@ -84,6 +86,8 @@ nlohmann::json to_json(const RunRecord& r) {
                       {"steps", r.simulated->steps},
                       {"cycles_per_step", r.simulated->cycles_per_step},
                       {"energy_pj_per_step", r.simulated->energy_pj_per_step}};
+  if (!r.initial_metrics.empty()) j["initial_metrics"] = r.initial_metrics;
+  if (!r.scorer.empty()) j["scorer"] = r.scorer;
   const std::optional<double> final_acc = r.final_test_accuracy();
   j["final_test_accuracy"] = final_acc ? nlohmann::json(*final_acc) : nlohmann::json(nullptr);
   return j;
@@ -117,8 +121,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
       x.train_accuracy = e.at("train_accuracy").get<double>();
       x.val_loss = number_or_nan(e.at("val_loss"));
       x.val_accuracy = number_or_nan(e.at("val_accuracy"));
-      x.test_loss = e.at("test_loss").get<double>();
-      x.test_accuracy = e.at("test_accuracy").get<double>();
+      x.test_loss = number_or_nan(e.at("test_loss"));
+      x.test_accuracy = number_or_nan(e.at("test_accuracy"));
+      if (e.contains("metrics")) x.metrics = e.at("metrics").get<std::map<std::string, double>>();
       x.seconds = e.at("seconds").get<double>();
       x.images_per_second = e.at("images_per_second").get<double>();
       r.epochs.push_back(std::move(x));
@@ -132,6 +137,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
           s.at("accelerator").get<std::string>(), s.at("steps").get<std::uint64_t>(),
           s.at("cycles_per_step").get<double>(), s.at("energy_pj_per_step").get<double>()};
     }
+    if (j.contains("initial_metrics"))
+      r.initial_metrics = j.at("initial_metrics").get<std::map<std::string, double>>();
+    if (j.contains("scorer")) r.scorer = j.at("scorer").get<std::map<std::string, std::string>>();
     // Redundant fields must agree with the record they summarise.
     const std::optional<double> final_acc = r.final_test_accuracy();
     if (final_acc ? j.at("final_test_accuracy") != nlohmann::json(*final_acc)

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +38,9 @@ struct EpochRecord {
   double test_accuracy = 0.0;      ///< fraction in [0, 1]
   double seconds = 0.0;            ///< wall time of the epoch (training and evaluation)
   double images_per_second = 0.0;  ///< training images per second of training time
+  /// Model-specific metrics by name (cgan: frechet_distance, sample_class_accuracy,
+  /// generator_loss; empty for the classifiers).
+  std::map<std::string, double> metrics;
 };
 
 struct BatchProgress {
