@@ -142,6 +142,59 @@ SampleScore CganTrainer::score() {
   return scorer_.score(generate(score_z_, score_labels_), score_labels_, real_fit_);
 }
 
+CganTrainer::StepResult CganTrainer::train_step(const Matrix<float>& x, std::span<const int> y,
+                                                double lr) {
+  const int classes = train_.classes;
+  const Eigen::Index rows = x.rows();
+  const auto n = static_cast<std::size_t>(rows);
+  lns::Rng latent_rng(derive_seed(config_.seed, latent_stream, steps_));
+  const Matrix<float> z = normal_matrix(rows, cgan_latent, latent_rng);
+  // The generator's train-mode forward stays cached for its backward below.
+  const Matrix<float> fake = generator_.forward(cgan_generator_input(z, y, classes), Mode::train);
+  StepContext ctx;
+  ctx.lr = lr;
+  ctx.step = steps_;
+  StepResult result;
+
+  // Discriminator: real and generated rows in one batch (it has no batch norm, so this equals
+  // two separate passes).
+  Matrix<float> both(2 * rows, x.cols());
+  both.topRows(rows) = x;
+  both.bottomRows(rows) = fake;
+  std::vector<int> both_labels(y.begin(), y.end());
+  both_labels.insert(both_labels.end(), y.begin(), y.end());
+  std::vector<bool> real(2 * n, false);
+  std::fill(real.begin(), real.begin() + static_cast<std::ptrdiff_t>(n), true);
+  Matrix<float> ds, dfake_in;
+  result.discriminator_loss = gan_logistic_loss(
+      discriminator_.forward(cgan_discriminator_input(both, both_labels, classes, train_.shape),
+                             Mode::train),
+      real, 1.0 / static_cast<double>(n), &ds, &result.discriminator_correct);
+  discriminator_.backward(ds);
+  lns::Rng d_step_rng(derive_seed(config_.seed, d_step_stream, steps_));
+  ctx.rng = &d_step_rng;
+  d_optimizer_->step(discriminator_.params(), ctx);
+
+  // Generator: through the updated discriminator to the generated pixels.
+  const std::vector<bool> want_real(n, true);
+  result.generator_loss = gan_logistic_loss(
+      discriminator_.forward(cgan_discriminator_input(fake, y, classes, train_.shape), Mode::train),
+      want_real, 1.0 / static_cast<double>(n), &ds);
+  discriminator_.backward(ds, dfake_in);
+  const Matrix<float> dfake = dfake_in.leftCols(fake.cols());
+  generator_.backward(dfake);
+  lns::Rng g_step_rng(derive_seed(config_.seed, g_step_stream, steps_));
+  ctx.rng = &g_step_rng;
+  g_optimizer_->step(generator_.params(), ctx);
+  ++steps_;
+  return result;
+}
+
+void CganTrainer::set_backend(MatmulBackend<float>& backend) {
+  generator_.set_backend(backend);
+  discriminator_.set_backend(backend);
+}
+
 EpochRecord CganTrainer::run_epoch(const std::function<void(const BatchProgress&)>& progress) {
   const int epoch = completed_ + 1;
   const auto start = Clock::now();
@@ -150,57 +203,20 @@ EpochRecord CganTrainer::run_epoch(const std::function<void(const BatchProgress&
   const auto order = shuffled_order(train_.size(), shuffle_rng);
   const auto batch = static_cast<std::size_t>(config_.batch);
   const std::size_t batches = (train_.size() + batch - 1) / batch;
-  const int classes = train_.classes;
 
-  Matrix<float> x, d_in, ds, dfake_in;
+  Matrix<float> x;
   std::vector<int> y;
   double d_loss_sum = 0.0, g_loss_sum = 0.0;
   std::size_t d_correct = 0, seen = 0;
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
     const std::size_t n = std::min(batch, train_.size() - first);
-    const auto rows = static_cast<Eigen::Index>(n);
     train_.gather(order, first, n, x, y);
-    lns::Rng latent_rng(derive_seed(config_.seed, latent_stream, steps_));
-    const Matrix<float> z = normal_matrix(rows, cgan_latent, latent_rng);
-    // The generator's train-mode forward stays cached for its backward below.
-    const Matrix<float> fake = generator_.forward(cgan_generator_input(z, y, classes), Mode::train);
-
-    StepContext ctx;
-    ctx.lr = schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
-    ctx.step = steps_;
-
-    // Discriminator: real and generated rows in one batch (it has no batch norm, so this equals
-    // two separate passes).
-    Matrix<float> both(2 * rows, x.cols());
-    both.topRows(rows) = x;
-    both.bottomRows(rows) = fake;
-    std::vector<int> both_labels(y);
-    both_labels.insert(both_labels.end(), y.begin(), y.end());
-    std::vector<bool> real(2 * n, false);
-    std::fill(real.begin(), real.begin() + static_cast<std::ptrdiff_t>(n), true);
-    d_in = cgan_discriminator_input(both, both_labels, classes, train_.shape);
-    int correct = 0;
-    const double d_loss = gan_logistic_loss(discriminator_.forward(d_in, Mode::train), real,
-                                            1.0 / static_cast<double>(n), &ds, &correct);
-    discriminator_.backward(ds);
-    lns::Rng d_step_rng(derive_seed(config_.seed, d_step_stream, steps_));
-    ctx.rng = &d_step_rng;
-    d_optimizer_->step(discriminator_.params(), ctx);
-
-    // Generator: through the updated discriminator to the generated pixels.
-    d_in = cgan_discriminator_input(fake, y, classes, train_.shape);
-    const std::vector<bool> want_real(n, true);
-    const double g_loss = gan_logistic_loss(discriminator_.forward(d_in, Mode::train), want_real,
-                                            1.0 / static_cast<double>(n), &ds);
-    discriminator_.backward(ds, dfake_in);
-    const Matrix<float> dfake = dfake_in.leftCols(fake.cols());
-    generator_.backward(dfake);
-    lns::Rng g_step_rng(derive_seed(config_.seed, g_step_stream, steps_));
-    ctx.rng = &g_step_rng;
-    g_optimizer_->step(generator_.params(), ctx);
-    ++steps_;
-
+    const double lr =
+        schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
+    const StepResult r = train_step(x, y, lr);
+    const double d_loss = r.discriminator_loss, g_loss = r.generator_loss;
+    const int correct = r.discriminator_correct;
     d_loss_sum += d_loss * static_cast<double>(n);
     g_loss_sum += g_loss * static_cast<double>(n);
     d_correct += static_cast<std::size_t>(correct);

@@ -83,11 +83,11 @@ sim::Config baseline_config(const sim::Config& tmpl, sim::PeType pe) {
   return reparse(c);
 }
 
-HardwareCost cost_step(const sim::Config& config, const sim::Workload& forward,
+HardwareCost cost_step(const sim::Config& config, const sim::Workload& step,
                        const std::string& model, int batch) {
   sim::Config costed = config;
   if (!costed.update.rule) costed.update.rule = nn::default_update_rule(costed);
-  const sim::RunReport r = sim::simulate(costed, sim::training_step(forward));
+  const sim::RunReport r = sim::simulate(costed, step);
   HardwareCost h;
   h.accelerator = config.name;
   h.pe = std::string(sim::to_string(config.pe.type));

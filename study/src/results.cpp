@@ -38,17 +38,19 @@ std::string fp32_family(const std::string& optimizer) {
   return d ? d->fp32_family : optimizer;
 }
 
-// A model's forward GEMMs at a batch size: the study's [topologies] CSV for it when there is one
-// (conv output sizes rounded as `config`'s timing mode does), else the network its runs train
-// (nn/workload.hpp) on the study's data: the synthetic set's shape, or the IDX test split's.
-class ForwardOf {
+// A model's training step at a batch size: sim::training_step of the study's [topologies] CSV for
+// it when there is one (conv output sizes rounded as `config`'s timing mode does), else the step
+// of the model its runs train (nn::training_workload: a cgan step is both networks') on the
+// study's data: the synthetic set's shape, or the IDX test split's.
+class StepOf {
  public:
-  ForwardOf(const Study& study, const sim::Config& config) : study_(study), config_(config) {}
+  StepOf(const Study& study, const sim::Config& config) : study_(study), config_(config) {}
 
   sim::Workload operator()(const std::string& group, const std::string& model, int batch) {
     try {
       if (const auto it = study_.topologies.find(model); it != study_.topologies.end())
-        return sim::load_topology(it->second, batch, sim::conv_output(config_.array.timing));
+        return sim::training_step(
+            sim::load_topology(it->second, batch, sim::conv_output(config_.array.timing)));
       const auto run = std::find_if(study_.runs.begin(), study_.runs.end(),
                                     [&](const RunSpec& r) { return r.group == group; });
       if (run == study_.runs.end())
@@ -61,7 +63,7 @@ class ForwardOf {
           input_ = {test.shape, test.classes};
         }
       }
-      return nn::forward_workload(run->model_spec, input_->first, input_->second, batch);
+      return nn::training_workload(run->model_spec, input_->first, input_->second, batch);
     } catch (const StudyError&) {
       throw;
     } catch (const std::exception& e) {
@@ -93,6 +95,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
   std::vector<GroupResult> groups;
   std::map<std::string, std::size_t> index;
   std::map<std::string, std::vector<double>> test_acc, train_acc, speed;
+  std::map<std::string, std::map<std::string, std::vector<double>>> metrics;
   std::map<std::string, std::vector<std::vector<double>>> train_curves, test_curves;
   for (const RunSpec& run : study.runs) {
     const fs::path file = run_dir(out, run) / "run.json";
@@ -104,7 +107,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     } catch (const std::exception& e) {
       throw StudyError(file.string() + ": cannot read the run's results (" + e.what() + ")");
     }
-    if (!record.final_test_accuracy())
+    if (record.epochs.empty())
       throw StudyError(file.string() + ": the run's record has no completed epoch");
     // The record must be of this run (a stale directory of another configuration is not).
     const nn::TrainConfig& s = record.settings;
@@ -133,7 +136,9 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     GroupResult& g = groups[it->second];
     g.seeds.push_back(run.seed);
     g.run_ids.push_back(run.id);
-    test_acc[run.group].push_back(*record.final_test_accuracy());
+    if (const auto acc = record.final_test_accuracy()) test_acc[run.group].push_back(*acc);
+    for (const auto& [name, value] : record.epochs.back().metrics)
+      metrics[run.group][name].push_back(value);
     std::vector<double> tr, te;
     double ips = 0.0;
     for (const nn::EpochRecord& e : record.epochs) {
@@ -148,6 +153,8 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
   }
   for (GroupResult& g : groups) {
     g.test_accuracy = stat_of(test_acc[g.group]);
+    g.has_test_accuracy = !test_acc[g.group].empty();
+    for (const auto& [name, values] : metrics[g.group]) g.metrics[name] = stat_of(values);
     g.train_accuracy = stat_of(train_acc[g.group]);
     g.images_per_second = stat_of(speed[g.group]).mean;
     auto mean_curve = [](const std::vector<std::vector<double>>& curves) {
@@ -170,7 +177,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
         continue;
       if (ref == nullptr || (r.lr == g.lr && ref->lr != g.lr)) ref = &r;
     }
-    if (ref) {
+    if (ref && ref->has_test_accuracy && g.has_test_accuracy) {
       g.delta_vs_fp32 = g.test_accuracy.mean - ref->test_accuracy.mean;
       g.reference_group = ref->group;
     }
@@ -188,11 +195,11 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
   }
   std::vector<ModelCosts> models;
   // Per model and batch (a study trains one network per model).
-  std::map<std::pair<std::string, int>, sim::Workload> forward;
-  ForwardOf forward_of(study, tmpl);
+  std::map<std::pair<std::string, int>, sim::Workload> steps;
+  StepOf step_of(study, tmpl);
   auto workload = [&](const GroupResult& g) -> const sim::Workload& {
-    auto [it, inserted] = forward.try_emplace({g.model, g.batch});
-    if (inserted) it->second = forward_of(g.group, g.model, g.batch);
+    auto [it, inserted] = steps.try_emplace({g.model, g.batch});
+    if (inserted) it->second = step_of(g.group, g.model, g.batch);
     return it->second;
   };
   for (GroupResult& g : groups) {
@@ -217,7 +224,7 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
 
 std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResult>& groups) {
   const sim::Config tmpl = load_template(study);
-  ForwardOf forward_of(study, tmpl);
+  StepOf step_of(study, tmpl);
   std::vector<Crossover> out;
   for (const GroupResult& g : groups) {
     if (g.numerics != "lns-full") continue;
@@ -242,7 +249,7 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
         } catch (const std::exception&) {
           continue;
         }
-        const sim::Workload f = forward_of(g.group, g.model, batch);
+        const sim::Workload f = step_of(g.group, g.model, batch);
         const HardwareCost l = cost_step(a, f, g.model, batch);
         const HardwareCost i = cost_step(b, f, g.model, batch);
         c.points.push_back({array, batch, l.energy_pj, i.energy_pj, l.energy_pj - l.split.update,
@@ -274,6 +281,11 @@ nlohmann::json to_json(const GroupResult& g) {
                    {"test_loss_per_epoch", g.test_loss},
                    {"lr", g.lr},
                    {"batch", g.batch}};
+  if (!g.has_test_accuracy) j["test_accuracy"] = nullptr;
+  if (!g.metrics.empty()) {
+    j["metrics"] = nlohmann::json::object();
+    for (const auto& [name, st] : g.metrics) j["metrics"][name] = stat(st);
+  }
   j["hardware"] = g.hardware ? to_json(*g.hardware) : nlohmann::json(nullptr);
   j["delta_vs_fp32"] = g.delta_vs_fp32 ? nlohmann::json(*g.delta_vs_fp32) : nlohmann::json(nullptr);
   j["reference_group"] = g.reference_group;

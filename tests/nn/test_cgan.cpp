@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cgan_fixture.hpp"
 #include "lnslab/nn/cgan_trainer.hpp"
 #include "lnslab/nn/errors.hpp"
 
@@ -14,31 +15,9 @@ using namespace lnslab;
 
 namespace {
 
-nn::TrainConfig small_config(const std::string& optimizer) {
-  nn::TrainConfig c;
-  c.model.kind = "cgan";
-  c.model.widths = {4};
-  c.optimizer = optimizer;
-  c.epochs = 2;
-  c.batch = 64;
-  c.seed = 3;
-  c.data_dir = "synthetic";
-  c.train_limit = 256;
-  return c;
-}
-
-// One classifier for the whole test binary, trained once into a scratch cache.
-nn::FeatureClassifier classifier() {
-  static const std::filesystem::path cache =
-      std::filesystem::temp_directory_path() / "lnslab-test-cgan-cache";
-  return nn::FeatureClassifier::load_or_train(nn::synthetic_split(3, true),
-                                              nn::synthetic_split(3, false), "synthetic", cache,
-                                              [](const std::string&) {});
-}
-
+using nn::test::small_cgan_config;
 nn::CganTrainer make(const nn::TrainConfig& c) {
-  return nn::CganTrainer(c, nn::synthetic_split(c.seed, true), nn::synthetic_split(c.seed, false),
-                         classifier());
+  return nn::test::make_cgan(c);
 }
 
 std::vector<float> values(const nn::Network<float>& net) {
@@ -50,7 +29,7 @@ std::vector<float> values(const nn::Network<float>& net) {
 TEST_CASE("cgan: same seed, same bits; a resumed run equals an uninterrupted one", "[cgan]") {
   for (const std::string opt : {"adam", "sgd", "madam", "lns-madam"}) {
     INFO(opt);
-    nn::TrainConfig c = small_config(opt);
+    nn::TrainConfig c = small_cgan_config(opt);
     if (opt == "lns-madam") c.format = "lns8:eta0=0.016";
     nn::CganTrainer full = make(c);
     full.run();
@@ -80,7 +59,7 @@ TEST_CASE("cgan: same seed, same bits; a resumed run equals an uninterrupted one
 }
 
 TEST_CASE("cgan: every epoch records finite scores; the untrained ones too", "[cgan]") {
-  nn::CganTrainer t = make(small_config("adam"));
+  nn::CganTrainer t = make(small_cgan_config("adam"));
   const auto& init = t.initial_metrics();
   REQUIRE(init.count(nn::metric_frechet_distance) == 1);
   CHECK(std::isfinite(init.at(nn::metric_frechet_distance)));
@@ -107,7 +86,7 @@ TEST_CASE("cgan: every epoch records finite scores; the untrained ones too", "[c
 }
 
 TEST_CASE("cgan: lns-weights stores both networks as LNS codes", "[cgan]") {
-  nn::TrainConfig c = small_config("lns-madam");
+  nn::TrainConfig c = small_cgan_config("lns-madam");
   c.format = "lns8:eta0=0.016";
   c.epochs = 1;
   nn::CganTrainer t = make(c);
@@ -126,22 +105,22 @@ TEST_CASE("cgan: lns-weights stores both networks as LNS codes", "[cgan]") {
 
 TEST_CASE("cgan: settings that do not apply are refused", "[cgan]") {
   auto refused = [](nn::TrainConfig c) { CHECK_THROWS_AS(make(c), nn::ConfigError); };
-  nn::TrainConfig c = small_config("lns-madam");
+  nn::TrainConfig c = small_cgan_config("lns-madam");
   c.numerics = "lns-full";
   refused(c);
-  c = small_config("adam");
+  c = small_cgan_config("adam");
   c.validation = 0.1;
   refused(c);
-  c = small_config("adam");
+  c = small_cgan_config("adam");
   c.model.batchnorm = true;
   refused(c);
-  c = small_config("adam");
+  c = small_cgan_config("adam");
   c.model.widths = {4, 8};
   refused(c);
 }
 
 TEST_CASE("cgan: a checkpoint of other settings, or not of a cgan, is refused", "[cgan]") {
-  nn::TrainConfig c = small_config("adam");
+  nn::TrainConfig c = small_cgan_config("adam");
   c.epochs = 1;
   nn::CganTrainer t = make(c);
   t.run();

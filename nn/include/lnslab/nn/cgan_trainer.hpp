@@ -63,6 +63,17 @@ class CganTrainer {
   /// Real and generated samples per class scored each epoch.
   std::size_t scored_per_class() const { return per_class_; }
 
+  struct StepResult {
+    double discriminator_loss = 0.0;  ///< on the real and generated rows of the step
+    double generator_loss = 0.0;
+    int discriminator_correct = 0;  ///< of the 2n rows
+  };
+  /// One step (see the top of this file) on real images x [n, C*H*W] with labels y, at `lr`.
+  StepResult train_step(const Matrix<float>& x, std::span<const int> y, double lr);
+  /// Routes both networks' matrix products through `backend` (must outlive the trainer; the
+  /// scores' classifier keeps its own).
+  void set_backend(MatmulBackend<float>& backend);
+
   EpochRecord run_epoch(const std::function<void(const BatchProgress&)>& progress = {});
   void run(const std::function<void(const BatchProgress&)>& progress = {},
            const std::function<void(const EpochRecord&)>& epoch_end = {});
