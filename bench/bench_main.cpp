@@ -2,8 +2,8 @@
 // Family names are Op/type[/args]; scripts/bench.sh pairs each LNS family with the fp32 family of
 // the same op and arguments. Every benchmark reports items_per_second (elements or MACs).
 // fp32 elementwise baselines run at the same ISA as the LNS kernels (AVX-512, AVX2 or portable,
-// as the CPU and --lnslab_isa allow); Gemm/fp32-eigen is Eigen with the project's flags and
-// Gemm/fp32-eigen-avx2 the same Eigen product compiled with -mavx2 -mfma.
+// as the CPU and --lnslab_isa allow); Gemm/fp32-eigen is Eigen's product as training runs it,
+// compiled per ISA and chosen at run time under the same cap.
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
@@ -17,8 +17,8 @@
 #include "lnslab/lns/kernels/elementwise.hpp"
 #include "lnslab/lns/kernels/gemm.hpp"
 #include "lnslab/lns/kernels/isa.hpp"
-
-void lnslab_bench_eigen_gemm_avx2(const float* a, const float* b, float* c, int n);
+#include "lnslab/nn/isa.hpp"
+#include "lnslab/nn/matmul.hpp"
 
 namespace {
 
@@ -29,15 +29,9 @@ constexpr int elementwise_n = 4096;
 #if defined(__x86_64__)
 #define BENCH_AVX2 __attribute__((target("avx2")))
 #define BENCH_AVX512 __attribute__((target("avx512f,avx512bw,prefer-vector-width=512")))
-bool cpu_avx2() {
-  return __builtin_cpu_supports("avx2") != 0;
-}
 #else
 #define BENCH_AVX2
 #define BENCH_AVX512
-bool cpu_avx2() {
-  return false;
-}
 #endif
 
 // The ISA of the fp32 elementwise baselines: the one the LNS kernels use in this run
@@ -266,30 +260,18 @@ void BM_lns_dot(benchmark::State& state, const Format& f, const char* datapath) 
 }
 
 // ---- GEMM (square n x n x n; second argument: threads) -----------------------------------------
+// Eigen's product as training runs it (nn's float GEMM, compiled per ISA and chosen at run time:
+// the ISA --lnslab_isa allows, recorded as lnslab_float_isa).
 void BM_fp32_gemm_eigen(benchmark::State& state) {
   const auto n = static_cast<int>(state.range(0));
   const auto a = random_floats(static_cast<std::size_t>(n) * n, 1);
   const auto b = random_floats(static_cast<std::size_t>(n) * n, 2);
-  using M = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  Eigen::Map<const M> ma(a.data(), n, n), mb(b.data(), n, n);
+  using M = lnslab::nn::Matrix<float>;
+  const Eigen::Map<const M> ma(a.data(), n, n), mb(b.data(), n, n);
   M c(n, n);
+  auto& gemm = lnslab::nn::default_matmul<float>();
   for (auto _ : state) {
-    c.noalias() = ma * mb;
-    benchmark::DoNotOptimize(c.data());
-  }
-  set_items(state, static_cast<double>(n) * n * n);
-}
-void BM_fp32_gemm_eigen_avx2(benchmark::State& state) {
-  if (!cpu_avx2()) {
-    state.SkipWithError("no AVX2");
-    return;
-  }
-  const auto n = static_cast<int>(state.range(0));
-  const auto a = random_floats(static_cast<std::size_t>(n) * n, 1);
-  const auto b = random_floats(static_cast<std::size_t>(n) * n, 2);
-  std::vector<float> c(static_cast<std::size_t>(n) * n);
-  for (auto _ : state) {
-    lnslab_bench_eigen_gemm_avx2(a.data(), b.data(), c.data(), n);
+    gemm.gemm(lnslab::nn::GemmRole::forward, ma, false, mb, false, c);
     benchmark::DoNotOptimize(c.data());
   }
   set_items(state, static_cast<double>(n) * n * n);
@@ -355,7 +337,6 @@ BENCHMARK_CAPTURE(BM_lns_dot, lns8_bins, lns8g(), "bins:F=8,W=32")
     ->Name("Dot/lns8-bins")
     ->Arg(4096);
 BENCHMARK(BM_fp32_gemm_eigen)->Name("Gemm/fp32-eigen")->Apply(gemm_args);
-BENCHMARK(BM_fp32_gemm_eigen_avx2)->Name("Gemm/fp32-eigen-avx2")->Apply(gemm_args);
 BENCHMARK(BM_int8_gemm)->Name("Gemm/int8")->Apply(gemm_args);
 BENCHMARK_CAPTURE(BM_lns_gemm, lns8_linear, lns8(), "linear:F=16,W=32")
     ->Name("Gemm/lns8-linear")
@@ -404,6 +385,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("lnslab_revision", LNSLAB_GIT_REVISION);
   benchmark::AddCustomContext("lnslab_cxx_flags", LNSLAB_CXX_FLAGS);
   benchmark::AddCustomContext("lnslab_kernel_isa", isa_name(baseline_isa()));
+  benchmark::AddCustomContext("lnslab_float_isa", lnslab::nn::to_string(lnslab::nn::active_isa()));
   // Typed LNS elementwise families (registered here: BENCHMARK_CAPTURE takes no template-ids).
   benchmark::RegisterBenchmark("Mul/lns8",
                                [](benchmark::State& s) { BM_lns_mul<std::uint8_t>(s, lns8()); });

@@ -97,6 +97,10 @@ void run(const BoundArgs& a) {
   if (!a.checkpoint.empty()) {
     file = read_binary(a.checkpoint);
     config = nn::Trainer::checkpoint_config(file);
+    if (config.model.kind == "transformer")
+      throw InputError("--checkpoint " + a.checkpoint +
+                       ": holds a transformer; lnslab bound takes checkpoints of mlp or cnn "
+                       "runs (their Linear/Conv2d layers)");
     if (a.model_given && config.model.kind != a.model)
       throw InputError(fmt::format("--model {}: the checkpoint {} holds a {} model", a.model,
                                    a.checkpoint, config.model.kind));

@@ -10,5 +10,6 @@ void register_sim(CLI::App& app);
 void register_study(CLI::App& app);
 void register_train(CLI::App& app);
 void register_bound(CLI::App& app);
+void register_generate(CLI::App& app);
 
 }  // namespace lnslab::cli

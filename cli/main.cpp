@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   lnslab::cli::register_study(app);
   lnslab::cli::register_train(app);
   lnslab::cli::register_bound(app);
+  lnslab::cli::register_generate(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

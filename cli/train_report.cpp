@@ -30,16 +30,34 @@ void TrainProgress::batch(const nn::BatchProgress& p) {
   last_shown_ = done;
   constexpr int width = 30;
   const int filled = static_cast<int>(done * width);
-  std::fprintf(stdout, "\repoch %d/%d [%s%s] %3.0f%%  loss %.4f  acc %.2f%%  %.0f img/s  ETA %s ",
-               p.epoch, epochs_, std::string(static_cast<std::size_t>(filled), '#').c_str(),
-               std::string(static_cast<std::size_t>(width - filled), '.').c_str(), done * 100.0,
-               p.loss, p.accuracy * 100.0, p.images_per_second, duration(p.eta_seconds).c_str());
+  const std::string bar = std::string(static_cast<std::size_t>(filled), '#') +
+                          std::string(static_cast<std::size_t>(width - filled), '.');
+  if (text_context_ > 0)
+    std::fprintf(
+        stdout, "\repoch %d/%d [%s] %3.0f%%  %.4f bits/char  acc %.2f%%  %.0f tokens/s  ETA %s ",
+        p.epoch, epochs_, bar.c_str(), done * 100.0, nn::bits_per_char(p.loss), p.accuracy * 100.0,
+        p.images_per_second * text_context_, duration(p.eta_seconds).c_str());
+  else
+    std::fprintf(stdout, "\repoch %d/%d [%s] %3.0f%%  loss %.4f  acc %.2f%%  %.0f img/s  ETA %s ",
+                 p.epoch, epochs_, bar.c_str(), done * 100.0, p.loss, p.accuracy * 100.0,
+                 p.images_per_second, duration(p.eta_seconds).c_str());
   std::fflush(stdout);
 }
 
 void TrainProgress::epoch(const nn::EpochRecord& r) {
   if (terminal_) std::fputs("\r\033[K", stdout);
   last_shown_ = -1.0;
+  if (text_context_ > 0) {
+    std::fprintf(stdout,
+                 "epoch %d/%d  lr %.4g%s  train %.4f bits/char (loss %.4f)  val %.4f bits/char "
+                 "(loss %.4f, perplexity %.3f, acc %.2f%%)  %.1f s  %.0f tokens/s\n",
+                 r.epoch, epochs_, r.lr, r.lr_note.empty() ? "" : (" (" + r.lr_note + ")").c_str(),
+                 nn::bits_per_char(r.train_loss), r.train_loss, nn::bits_per_char(r.val_loss),
+                 r.val_loss, std::exp(r.val_loss), r.val_accuracy * 100.0, r.seconds,
+                 r.images_per_second * text_context_);
+    std::fflush(stdout);
+    return;
+  }
   std::string line = fmt::format("epoch {}/{}  lr {:.4g}{}  train loss {:.4f} acc {:.2f}%", r.epoch,
                                  epochs_, r.lr, r.lr_note.empty() ? "" : " (" + r.lr_note + ")",
                                  r.train_loss, r.train_accuracy * 100.0);
@@ -63,6 +81,19 @@ void TrainProgress::epoch_line(const nn::EpochRecord& r, const std::string& metr
 }
 
 std::string train_metrics_csv(const nn::Trainer& trainer) {
+  if (trainer.corpus() != nullptr) {
+    const int context = trainer.config().model.transformer.context;
+    std::string out =
+        "epoch,lr,train_loss,train_bits_per_char,train_accuracy,val_loss,val_bits_per_char,"
+        "val_perplexity_per_char,val_accuracy,seconds,tokens_per_second\n";
+    for (const auto& r : trainer.history())
+      out += fmt::format(
+          "{},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.3f},{:.1f}\n", r.epoch,
+          r.lr, r.train_loss, nn::bits_per_char(r.train_loss), r.train_accuracy, r.val_loss,
+          nn::bits_per_char(r.val_loss), std::exp(r.val_loss), r.val_accuracy, r.seconds,
+          r.images_per_second * context);
+    return out;
+  }
   const bool val = trainer.validation_set().size() > 0;
   std::string out = "epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy,seconds";
   out += val ? ",val_loss,val_accuracy\n" : "\n";

@@ -9,9 +9,12 @@
 namespace lnslab::cli {
 
 /// Progress bar per epoch (loss, accuracy, images/s, ETA) on a terminal, plain lines otherwise.
+/// A language model (`text_context` > 0, its window length) shows bits per character and
+/// tokens/s instead.
 class TrainProgress {
  public:
-  TrainProgress(int epochs, bool terminal) : epochs_(epochs), terminal_(terminal) {}
+  TrainProgress(int epochs, bool terminal, int text_context = 0)
+      : epochs_(epochs), terminal_(terminal), text_context_(text_context) {}
   void batch(const nn::BatchProgress& p);
   void epoch(const nn::EpochRecord& r);
   /// An epoch's line for a model with its own metrics: epoch, lr, `metrics`, time, images/s.
@@ -20,11 +23,14 @@ class TrainProgress {
  private:
   int epochs_;
   bool terminal_;
+  int text_context_;
   double last_shown_ = -1.0;
 };
 
 /// metrics.csv: one row per epoch (epoch, lr, train loss, train accuracy, test loss, test
-/// accuracy, seconds; validation columns when a validation split is used).
+/// accuracy, seconds; validation columns when a validation split is used). A language model:
+/// epoch, lr, train and validation loss (nats/char), bits/char, next-character accuracy,
+/// validation perplexity per character, seconds, tokens/s.
 std::string train_metrics_csv(const nn::Trainer& trainer);
 /// run.json: every setting, the seed, provenance, per-epoch records, final test accuracy.
 std::string train_run_json(const nn::Trainer& trainer, double wall_seconds);

@@ -8,12 +8,14 @@ packages=(
   libeigen3-dev libfmt-dev catch2 libbenchmark-dev libcli11-dev
   libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev libpng-dev
   gnuplot-nox dataset-fashion-mnist clang-format git
+  fortunes                  # English text for the transformer (/usr/share/games/fortunes)
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
   python3                   # scripts/mutants.sh
   strace                    # kill -9 at each write (tests/crash)
   pybind11-dev python3-dev python3-numpy python3-pytest python3-torch
   # python3-torch calls the system BLAS: OpenBLAS instead of the reference BLAS (about 5x faster).
   libopenblas0-pthread
+  libopenmpi-dev openmpi-bin  # studies and data-parallel training across MPI ranks (docs/distributed.md)
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "lnslab/nn/activations.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +15,25 @@ template <typename T>
 void ReLU<T>::backward(const Matrix<T>& /*x*/, const Matrix<T>& y, const Matrix<T>& dy,
                        Matrix<T>* dx) {
   if (dx != nullptr) *dx = (y.array() > T(0)).select(dy, T(0));
+}
+
+template <typename T>
+void GELU<T>::forward(const Matrix<T>& x, Matrix<T>& y, Mode /*mode*/) {
+  const T inv_sqrt2 = T(1) / std::sqrt(T(2));
+  y = x.unaryExpr([inv_sqrt2](T v) { return T(0.5) * v * (T(1) + std::erf(v * inv_sqrt2)); });
+}
+
+template <typename T>
+void GELU<T>::backward(const Matrix<T>& x, const Matrix<T>& /*y*/, const Matrix<T>& dy,
+                       Matrix<T>* dx) {
+  if (dx == nullptr) return;
+  const T inv_sqrt2 = T(1) / std::sqrt(T(2));
+  const T inv_sqrt_2pi = T(1) / std::sqrt(T(2) * T(3.14159265358979323846));
+  *dx = x.binaryExpr(dy, [=](T v, T g) {
+    const T cdf = T(0.5) * (T(1) + std::erf(v * inv_sqrt2));
+    const T pdf = inv_sqrt_2pi * std::exp(T(-0.5) * v * v);
+    return g * (cdf + v * pdf);
+  });
 }
 
 template <typename T>
@@ -97,6 +117,8 @@ void MaxPool2d<T>::backward(const Matrix<T>& /*x*/, const Matrix<T>& /*y*/, cons
 
 template class ReLU<float>;
 template class ReLU<double>;
+template class GELU<float>;
+template class GELU<double>;
 template class Flatten<float>;
 template class Flatten<double>;
 template class MaxPool2d<float>;

@@ -1,4 +1,5 @@
 #include "lnslab/nn/cgan_trainer.hpp"
+#include "lnslab/nn/isa.hpp"
 
 #include <fmt/format.h>
 
@@ -98,8 +99,7 @@ CganTrainer::CganTrainer(TrainConfig config, Dataset train, Dataset test, Featur
   if (scorer_.input_shape() != train_.shape)
     throw DataError("the feature classifier takes " + scorer_.input_shape().str() +
                     " images, the data has " + train_.shape.str());
-  Eigen::setNbThreads(1);
-  Eigen::setCpuCacheSizes(32 * 1024, 256 * 1024, 2 * 1024 * 1024);  // as Trainer (trainer.hpp)
+  fix_training_environment(*parse_isa(config_.isa));  // resolve() checked the name and the CPU
   lns::Rng g_init(derive_seed(config_.seed, g_init_stream, 0));
   initialize(generator_.params(), config_.init, g_init);
   lns::Rng d_init(derive_seed(config_.seed, d_init_stream, 0));

@@ -1,5 +1,6 @@
 #include "lnslab/nn/conv2d.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -49,6 +50,20 @@ void Conv2d<T>::bind(ParamStore<T>& store) {
   }
 }
 
+namespace {
+
+// The kernel columns kx in [first, last) whose input column ox * s - p + kx lies inside a row of
+// `width` pixels (computed once per output column instead of tested per element).
+struct KxRange {
+  int first, last;
+};
+KxRange inside_columns(int ox, int s, int p, int k, int width) {
+  const int x0 = ox * s - p;
+  return {std::max(0, -x0), std::min(k, width - x0)};
+}
+
+}  // namespace
+
 template <typename T>
 void Conv2d<T>::im2col(const Matrix<T>& x, Matrix<T>& cols) const {
   const Shape in = this->input_shape();
@@ -61,15 +76,21 @@ void Conv2d<T>::im2col(const Matrix<T>& x, Matrix<T>& cols) const {
     for (int oy = 0; oy < out.height; ++oy) {
       for (int ox = 0; ox < out.width; ++ox) {
         T* dst = cols.row(b * out.spatial() + oy * out.width + ox).data();
+        const KxRange kx = inside_columns(ox, s, p, k, in.width);
+        const int x0 = ox * s - p;
         for (int c = 0; c < in.channels; ++c) {
           const T* plane = src + c * in.spatial();
-          for (int ky = 0; ky < k; ++ky) {
+          for (int ky = 0; ky < k; ++ky, dst += k) {
             const int iy = oy * s - p + ky;
-            for (int kx = 0; kx < k; ++kx) {
-              const int ix = ox * s - p + kx;
-              const bool inside = iy >= 0 && iy < in.height && ix >= 0 && ix < in.width;
-              *dst++ = inside ? plane[iy * in.width + ix] : T(0);
+            if (iy < 0 || iy >= in.height || kx.first >= kx.last) {
+              for (int j = 0; j < k; ++j) dst[j] = T(0);
+              continue;
             }
+            // Plain loops: a library copy of k (typically 5) elements costs more than the copy.
+            const T* from = plane + (iy * in.width + x0 + kx.first);
+            for (int j = 0; j < kx.first; ++j) dst[j] = T(0);
+            for (int j = kx.first; j < kx.last; ++j) dst[j] = from[j - kx.first];
+            for (int j = kx.last; j < k; ++j) dst[j] = T(0);
           }
         }
       }
@@ -84,20 +105,21 @@ void Conv2d<T>::col2im(const Matrix<T>& dcols, Matrix<T>& dx) const {
   const int k = spec_.kernel, s = spec_.stride, p = spec_.padding;
   const auto batch = dcols.rows() / out.spatial();
   dx.setZero(batch, in.size());
+  // The sums run in the same order as a plain loop over (b, oy, ox, c, ky, kx): same bits.
   for (Eigen::Index b = 0; b < batch; ++b) {
     T* dst = dx.row(b).data();
     for (int oy = 0; oy < out.height; ++oy) {
       for (int ox = 0; ox < out.width; ++ox) {
         const T* src = dcols.row(b * out.spatial() + oy * out.width + ox).data();
+        const KxRange kx = inside_columns(ox, s, p, k, in.width);
+        const int x0 = ox * s - p;
         for (int c = 0; c < in.channels; ++c) {
           T* plane = dst + c * in.spatial();
-          for (int ky = 0; ky < k; ++ky) {
+          for (int ky = 0; ky < k; ++ky, src += k) {
             const int iy = oy * s - p + ky;
-            for (int kx = 0; kx < k; ++kx, ++src) {
-              const int ix = ox * s - p + kx;
-              if (iy >= 0 && iy < in.height && ix >= 0 && ix < in.width)
-                plane[iy * in.width + ix] += *src;
-            }
+            if (iy < 0 || iy >= in.height || kx.first >= kx.last) continue;
+            T* to = plane + (iy * in.width + x0 + kx.first);
+            for (int j = 0; j < kx.last - kx.first; ++j) to[j] += src[kx.first + j];
           }
         }
       }

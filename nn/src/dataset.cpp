@@ -6,7 +6,15 @@
 
 namespace lnslab::nn {
 
-Dataset Dataset::head(std::size_t n) const {
+Dataset Dataset::head(std::size_t n) && {
+  if (n != 0 && n < size()) {
+    images.resize(n * static_cast<std::size_t>(shape.size()));
+    labels.resize(n);
+  }
+  return std::move(*this);
+}
+
+Dataset Dataset::head(std::size_t n) const& {
   if (n == 0 || n >= size()) return *this;
   Dataset d;
   d.name = name;

@@ -62,6 +62,9 @@ TrainConfig FeatureClassifier::settings(const std::string& data_dir) {
   c.batch = 128;
   c.seed = 1;
   c.data_dir = data_dir;
+  // At the base flags: the classifier's bits, hence its hash and every score made with it, are
+  // then the same on every x86-64 machine.
+  c.isa = "portable";
   c.resolve();
   return c;
 }

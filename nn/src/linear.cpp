@@ -3,22 +3,27 @@
 #include <stdexcept>
 #include <string>
 
+#include "lnslab/nn/sequence.hpp"
+
 namespace lnslab::nn {
 
 template <typename T>
-Linear<T>::Linear(int in, int out, bool bias)
-    : Layer<T>(Shape{in, 1, 1}, Shape{out, 1, 1}),
+Linear<T>::Linear(int in, int out, bool bias, int positions)
+    : Layer<T>(sequence_shape(positions, in), sequence_shape(positions, out)),
       in_(in),
       out_(out),
+      positions_(positions),
       has_bias_(bias),
       backend_(&default_matmul<T>()) {
-  if (in <= 0 || out <= 0) throw std::invalid_argument("Linear: sizes must be positive");
+  if (in <= 0 || out <= 0 || positions <= 0)
+    throw std::invalid_argument("Linear: sizes must be positive");
 }
 
 template <typename T>
 std::string Linear<T>::describe() const {
   return "Linear(" + std::to_string(in_) + " -> " + std::to_string(out_) +
-         (has_bias_ ? ", bias)" : ", no bias)");
+         (has_bias_ ? ", bias" : ", no bias") +
+         (positions_ > 1 ? ", at each of " + std::to_string(positions_) + " positions)" : ")");
 }
 
 template <typename T>
@@ -40,9 +45,12 @@ void Linear<T>::bind(ParamStore<T>& store) {
 template <typename T>
 void Linear<T>::forward(const Matrix<T>& x, Matrix<T>& y, Mode /*mode*/) {
   ConstMatrixMap<T> w(w_, out_, in_);
-  y.resize(x.rows(), out_);
-  backend_->gemm(GemmRole::forward, x, false, w, true, y);
-  if (has_bias_) y.rowwise() += ConstVectorMap<T>(b_, out_).transpose();
+  y.resize(x.rows(), static_cast<Eigen::Index>(positions_) * out_);
+  const Eigen::Index rows = x.rows() * positions_;
+  ConstMatrixMap<T> xs(x.data(), rows, in_);
+  MatrixMap<T> ys(y.data(), rows, out_);
+  backend_->gemm(GemmRole::forward, xs, false, w, true, ys);
+  if (has_bias_) ys.rowwise() += ConstVectorMap<T>(b_, out_).transpose();
 }
 
 template <typename T>
@@ -50,11 +58,15 @@ void Linear<T>::backward(const Matrix<T>& x, const Matrix<T>& /*y*/, const Matri
                          Matrix<T>* dx) {
   ConstMatrixMap<T> w(w_, out_, in_);
   MatrixMap<T> gw(gw_, out_, in_);
-  backend_->gemm(GemmRole::backward_weight, dy, true, x, false, gw);
-  if (has_bias_) VectorMap<T>(gb_, out_) = dy.colwise().sum().transpose();
+  const Eigen::Index rows = dy.rows() * positions_;
+  ConstMatrixMap<T> xs(x.data(), rows, in_);
+  ConstMatrixMap<T> dys(dy.data(), rows, out_);
+  backend_->gemm(GemmRole::backward_weight, dys, true, xs, false, gw);
+  if (has_bias_) VectorMap<T>(gb_, out_) = dys.colwise().sum().transpose();
   if (dx != nullptr) {
-    dx->resize(dy.rows(), in_);
-    backend_->gemm(GemmRole::backward_data, dy, false, w, false, *dx);
+    dx->resize(dy.rows(), static_cast<Eigen::Index>(positions_) * in_);
+    MatrixMap<T> dxs(dx->data(), rows, in_);
+    backend_->gemm(GemmRole::backward_data, dys, false, w, false, dxs);
   }
 }
 

@@ -51,13 +51,30 @@ float LnsMatmul::encode(const In& x, bool transpose, const lns::Format& f,
   return scale;
 }
 
+LnsMatmul::Operands LnsMatmul::operands(GemmRole role) const {
+  switch (role) {
+    case GemmRole::forward:
+      return {&activations_, &weights_, sim::Pass::forward};
+    case GemmRole::backward_data:
+      return {&gradients_, &weights_, sim::Pass::backward_data};
+    case GemmRole::backward_weight:
+      return {&gradients_, &activations_, sim::Pass::backward_weight};
+    case GemmRole::activation_activation:
+      return {&activations_, &activations_, sim::Pass::forward};
+    case GemmRole::gradient_activation:
+      return {&gradients_, &activations_, sim::Pass::backward_data};
+    case GemmRole::activation_gradient:
+      return {&activations_, &gradients_, sim::Pass::backward_data};
+  }
+  throw std::invalid_argument("LnsMatmul: unknown GEMM role");
+}
+
 void LnsMatmul::gemm(GemmRole role, const In& a, bool transpose_a, const In& b, bool transpose_b,
                      Out c) {
-  const lns::Format& fa = role == GemmRole::forward ? activations_ : gradients_;
-  const lns::Format& fb = role == GemmRole::backward_weight ? activations_ : weights_;
-  const sim::Pass pass = role == GemmRole::forward         ? sim::Pass::forward
-                         : role == GemmRole::backward_data ? sim::Pass::backward_data
-                                                           : sim::Pass::backward_weight;
+  const Operands o = operands(role);
+  const lns::Format& fa = *o.a;
+  const lns::Format& fb = *o.b;
+  const sim::Pass pass = o.pass;
   const int m = static_cast<int>(transpose_a ? a.cols() : a.rows());
   const int k = static_cast<int>(transpose_a ? a.rows() : a.cols());
   const int n = static_cast<int>(transpose_b ? b.rows() : b.cols());

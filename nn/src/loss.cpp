@@ -40,6 +40,28 @@ LossResult<T> softmax_cross_entropy(const Matrix<T>& logits, std::span<const int
   return result;
 }
 
+template <typename T>
+LossResult<T> sequence_cross_entropy(const Matrix<T>& logits, int positions,
+                                     std::span<const int> labels, Matrix<T>* dlogits) {
+  if (positions < 1 || logits.cols() % positions != 0)
+    throw std::invalid_argument("sequence_cross_entropy: " + std::to_string(logits.cols()) +
+                                " logits per sample are not a multiple of " +
+                                std::to_string(positions) + " positions");
+  const Eigen::Index rows = logits.rows() * positions, classes = logits.cols() / positions;
+  const Matrix<T> flat = ConstMatrixMap<T>(logits.data(), rows, classes);
+  Matrix<T> dflat;
+  const LossResult<T> r = softmax_cross_entropy<T>(flat, labels, dlogits ? &dflat : nullptr);
+  if (dlogits != nullptr) {
+    dlogits->resize(logits.rows(), logits.cols());
+    MatrixMap<T>(dlogits->data(), rows, classes) = dflat;
+  }
+  return r;
+}
+
+template LossResult<float> sequence_cross_entropy<float>(const Matrix<float>&, int,
+                                                         std::span<const int>, Matrix<float>*);
+template LossResult<double> sequence_cross_entropy<double>(const Matrix<double>&, int,
+                                                           std::span<const int>, Matrix<double>*);
 template LossResult<float> softmax_cross_entropy<float>(const Matrix<float>&, std::span<const int>,
                                                         Matrix<float>*);
 template LossResult<double> softmax_cross_entropy<double>(const Matrix<double>&,

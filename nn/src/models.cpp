@@ -2,11 +2,13 @@
 
 #include "lnslab/nn/cgan.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/transformer.hpp"
 
 namespace lnslab::nn {
 
 std::vector<int> model_widths(const ModelSpec& spec) {
   if (!spec.widths.empty()) return spec.widths;
+  if (spec.kind == "transformer") return {};
   if (spec.kind == "cnn") return {16, 32};
   if (spec.kind == "cgan") return {cgan_default_width};
   return {256};
@@ -14,6 +16,12 @@ std::vector<int> model_widths(const ModelSpec& spec) {
 
 template <typename T>
 Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
+  if (spec.kind == "transformer") {
+    if (input.size() != spec.transformer.context)
+      throw ConfigError("model transformer: inputs of " + input.str() + ", expected " +
+                        std::to_string(spec.transformer.context) + " token ids");
+    return build_transformer<T>(spec, classes);
+  }
   const std::vector<int> widths = model_widths(spec);
   for (int w : widths)
     if (w <= 0) throw ConfigError("model widths must be positive integers");
@@ -50,7 +58,7 @@ Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
         "model cgan is two networks (build_cgan_generator, build_cgan_discriminator "
         "in cgan.hpp), not one classifier");
   } else {
-    throw ConfigError("unknown model '" + spec.kind + "': expected mlp, cnn or cgan");
+    throw ConfigError("unknown model '" + spec.kind + "': expected mlp, cnn, transformer or cgan");
   }
   return b.build();
 }

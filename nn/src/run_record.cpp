@@ -24,12 +24,34 @@ std::optional<double> RunRecord::final_test_accuracy() const {
   return epochs.back().test_accuracy;
 }
 
+std::optional<double> RunRecord::final_val_bits_per_char() const {
+  if (epochs.empty() || !data.text || !std::isfinite(epochs.back().val_loss)) return std::nullopt;
+  return bits_per_char(epochs.back().val_loss);
+}
+
 RunRecord make_run_record(const Trainer& trainer, Provenance provenance, double wall_seconds) {
   RunRecord r;
   r.settings = trainer.config();
   r.provenance = std::move(provenance);
-  r.data = {trainer.train_set().name, trainer.test_set().name, trainer.train_set().size(),
-            trainer.validation_set().size(), trainer.test_set().size()};
+  if (const TextCorpus* c = trainer.corpus()) {
+    const auto context = static_cast<std::size_t>(trainer.config().model.transformer.context);
+    r.data = {c->name,
+              "",
+              c->train.size() / context,
+              tiled_window_count(c->validation, static_cast<int>(context)),
+              0,
+              std::nullopt};
+    r.data.text = TextSummary{c->files,
+                              c->train.size(),
+                              c->validation.size(),
+                              c->train_documents,
+                              c->validation_documents,
+                              bits_per_char(unigram_cross_entropy(c->train, c->validation))};
+  } else {
+    r.data = {trainer.train_set().name,   trainer.test_set().name,
+              trainer.train_set().size(), trainer.validation_set().size(),
+              trainer.test_set().size(),  std::nullopt};
+  }
   r.trainable_parameters = trainer.network().params().trainable_size();
   r.storage = trainer.config().lns_weights() ? trainer.config().format : std::string("fp32");
   r.epochs = trainer.history();
@@ -61,6 +83,13 @@ nlohmann::json to_json(const RunRecord& r) {
                {"validation_images", r.data.validation_images},
                {"test", r.data.test},
                {"test_images", r.data.test_images}};
+  if (const auto& t = r.data.text)
+    j["data"]["text"] = {{"files", t->files},
+                         {"train_characters", t->train_characters},
+                         {"validation_characters", t->validation_characters},
+                         {"train_documents", t->train_documents},
+                         {"validation_documents", t->validation_documents},
+                         {"unigram_val_bits_per_char", t->unigram_val_bits_per_char}};
   j["parameters"] = {{"trainable", r.trainable_parameters}, {"storage", r.storage}};
   nlohmann::json epochs = nlohmann::json::array();
   for (const EpochRecord& e : r.epochs) {
@@ -75,6 +104,15 @@ nlohmann::json to_json(const RunRecord& r) {
                       {"test_accuracy", number_or_null(e.test_accuracy)},
                       {"seconds", e.seconds},
                       {"images_per_second", e.images_per_second}});
+    // A language model's losses (nats per character) in the units it is read in; derived, not
+    // read back.
+    if (r.data.text) {
+      auto& x = epochs.back();
+      x["train_bits_per_char"] = bits_per_char(e.train_loss);
+      x["val_bits_per_char"] = number_or_null(bits_per_char(e.val_loss));
+      x["val_perplexity_per_char"] = number_or_null(std::exp(e.val_loss));
+      x["tokens_per_second"] = e.images_per_second * r.settings.model.transformer.context;
+    }
     if (!e.metrics.empty()) epochs.back()["metrics"] = e.metrics;
   }
   j["epochs"] = epochs;
@@ -90,6 +128,8 @@ nlohmann::json to_json(const RunRecord& r) {
   if (!r.scorer.empty()) j["scorer"] = r.scorer;
   const std::optional<double> final_acc = r.final_test_accuracy();
   j["final_test_accuracy"] = final_acc ? nlohmann::json(*final_acc) : nlohmann::json(nullptr);
+  if (const std::optional<double> bpc = r.final_val_bits_per_char())
+    j["final_val_bits_per_char"] = *bpc;
   return j;
 }
 
@@ -107,9 +147,18 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
                     p.at("machine").at("cpu").get<std::string>(),
                     p.at("machine").at("hardware_threads").get<unsigned>()};
     const auto& d = j.at("data");
-    r.data = {d.at("train").get<std::string>(), d.at("test").get<std::string>(),
+    r.data = {d.at("train").get<std::string>(),        d.at("test").get<std::string>(),
               d.at("train_images").get<std::size_t>(), d.at("validation_images").get<std::size_t>(),
-              d.at("test_images").get<std::size_t>()};
+              d.at("test_images").get<std::size_t>(),  std::nullopt};
+    if (d.contains("text")) {
+      const auto& t = d.at("text");
+      r.data.text = TextSummary{t.at("files").get<std::size_t>(),
+                                t.at("train_characters").get<std::size_t>(),
+                                t.at("validation_characters").get<std::size_t>(),
+                                t.at("train_documents").get<std::size_t>(),
+                                t.at("validation_documents").get<std::size_t>(),
+                                t.at("unigram_val_bits_per_char").get<double>()};
+    }
     r.trainable_parameters = j.at("parameters").at("trainable").get<std::size_t>();
     r.storage = j.at("parameters").at("storage").get<std::string>();
     for (const auto& e : j.at("epochs")) {

@@ -8,6 +8,7 @@
 
 #include "lnslab/lns/format.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/lns_weights.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/schedule.hpp"
@@ -44,6 +45,38 @@ std::string option_list(const OptimizerDescriptor& d) {
   std::string s;
   for (OptimizerOption o : d.options) s += (s.empty() ? "" : ", ") + std::string(to_string(o));
   return s.empty() ? "none" : s;
+}
+
+// Settings of one kind of model given to another are errors, never ignored.
+void check_model_settings(const TrainConfig& c) {
+  const bool text = c.model.kind == "transformer";
+  if (text) {
+    const TransformerSpec& t = c.model.transformer;
+    if (!c.model.widths.empty())
+      throw ConfigError("widths do not apply to model transformer (use layers, width, heads)");
+    if (c.model.batchnorm || c.model.batchnorm_affine)
+      throw ConfigError("batchnorm does not apply to model transformer (it has LayerNorm)");
+    if (c.train_limit != 0 || c.test_limit != 0)
+      throw ConfigError(
+          "train_limit and test_limit do not apply to model transformer (it reads "
+          "the whole corpus; point data at a smaller one)");
+    if (c.validation != 0.0)
+      throw ConfigError(
+          "validation does not apply to model transformer (every tenth document "
+          "of the corpus is its validation text)");
+    if (t.layers < 1 || t.width < 1 || t.heads < 1 || t.context < 1)
+      throw ConfigError(fmt::format(
+          "model transformer: layers {}, width {}, heads {}, context {} must all be positive",
+          t.layers, t.width, t.heads, t.context));
+    if (t.width % t.heads != 0)
+      throw ConfigError(fmt::format("model transformer: width {} is not a multiple of heads {}",
+                                    t.width, t.heads));
+  } else if (!(c.model.transformer == TransformerSpec{})) {
+    throw ConfigError(
+        "layers, width, heads, context and layernorm_affine apply only to model "
+        "transformer, not to '" +
+        c.model.kind + "'");
+  }
 }
 
 }  // namespace
@@ -102,14 +135,22 @@ void TrainConfig::resolve() {
     if (!d->takes(o) && differs_from_default(*this, o))
       throw ConfigError(fmt::format("setting '{}' does not apply to optimizer '{}' (it takes: {})",
                                     to_string(o), d->name, option_list(*d)));
-  if (model.kind != "mlp" && model.kind != "cnn" && model.kind != "cgan")
-    throw ConfigError("unknown model '" + model.kind + "': expected mlp, cnn or cgan");
+  if (model.kind != "mlp" && model.kind != "cnn" && model.kind != "transformer" &&
+      model.kind != "cgan")
+    throw ConfigError("unknown model '" + model.kind + "': expected mlp, cnn, transformer or cgan");
+  check_model_settings(*this);
   if (model.kind == "cgan") check_cgan_settings(*this);
   if (lr == 0.0) lr = default_lr();
   if (!(lr > 0.0) || !std::isfinite(lr))
     throw ConfigError(fmt::format("lr {} is not a positive number", lr));
   if (epochs < 1) throw ConfigError(fmt::format("epochs {} must be at least 1", epochs));
   if (batch < 1) throw ConfigError(fmt::format("batch {} must be at least 1", batch));
+  if (micro_batches < 1 || micro_batches > batch)
+    throw ConfigError(
+        fmt::format("micro-batches {} must be in [1, batch {}]", micro_batches, batch));
+  // The language-model step does not split its batch (yet): refused, never ignored.
+  if (micro_batches != 1 && model.kind == "transformer")
+    throw ConfigError("micro-batches: the transformer's training step takes no micro-batches");
   if (!(validation >= 0.0) || !(validation < 1.0))
     throw ConfigError(fmt::format("validation fraction {} must be in [0, 1)", validation));
   if (!(p_scale > 0.0)) throw ConfigError(fmt::format("p_scale {} must be positive", p_scale));
@@ -124,6 +165,15 @@ void TrainConfig::resolve() {
   if (lns_weights()) {
     const lns::Format f = lns::Format::parse(format);  // FormatError names the spec
     format = weight_format(f, format.find("bias=") != std::string::npos).spec();
+  }
+  if (isa == "best") {
+    isa = to_string(best_isa());
+  } else {
+    const std::optional<Isa> i = parse_isa(isa);
+    if (!i) throw ConfigError("isa '" + isa + "': expected best, avx512, avx2 or portable");
+    if (!cpu_supports(*i))
+      throw ConfigError("isa '" + isa + "' is not supported by this CPU (it supports " +
+                        to_string(best_isa()) + " at best)");
   }
   (void)make_optimizer(*this);  // validates lr against eta0 for lns-madam
 }
@@ -160,7 +210,19 @@ nlohmann::json to_json(const TrainConfig& c) {
       {"weight_gemm_format", c.weight_gemm_format},
       {"init", std::string(to_string(c.init.weights))},
       {"bias_std", c.init.bias_std},
+      {"isa", c.isa},
   };
+  // Written only when used, so that runs and checkpoints without micro-batches keep their bytes.
+  if (c.micro_batches != 1) j["micro_batches"] = c.micro_batches;
+  // The transformer's sizes, only for it (so that other runs' settings are as before).
+  if (c.model.kind == "transformer") {
+    const TransformerSpec& t = c.model.transformer;
+    j["layers"] = t.layers;
+    j["width"] = t.width;
+    j["heads"] = t.heads;
+    j["context"] = t.context;
+    j["layernorm_affine"] = t.layernorm_affine;
+  }
   // The optimizer's own settings, only those it takes (an unknown name writes none).
   const OptimizerDescriptor* d = find_optimizer(c.optimizer);
   auto takes = [d](OptimizerOption o) { return d != nullptr && d->takes(o); };
@@ -181,6 +243,14 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.model.widths = j.at("widths").get<std::vector<int>>();
     c.model.batchnorm = j.at("batchnorm").get<bool>();
     c.model.batchnorm_affine = j.at("batchnorm_affine").get<bool>();
+    if (c.model.kind == "transformer") {
+      TransformerSpec& t = c.model.transformer;
+      t.layers = j.at("layers").get<int>();
+      t.width = j.at("width").get<int>();
+      t.heads = j.at("heads").get<int>();
+      t.context = j.at("context").get<int>();
+      t.layernorm_affine = j.at("layernorm_affine").get<bool>();
+    }
     c.optimizer = j.at("optimizer").get<std::string>();
     c.numerics = j.at("numerics").get<std::string>();
     c.format = j.at("format").get<std::string>();
@@ -189,6 +259,7 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     c.epochs = j.at("epochs").get<int>();
     c.batch = j.at("batch").get<int>();
     c.schedule = j.at("schedule").get<std::string>();
+    c.micro_batches = j.value("micro_batches", 1);
     c.seed = j.at("seed").get<std::uint64_t>();
     c.data_dir = j.at("data").get<std::string>();
     c.train_limit = j.at("train_limit").get<std::size_t>();
@@ -211,6 +282,8 @@ TrainConfig train_config_from_json(const nlohmann::json& j) {
     if (!parse_weight_init(j.at("init").get<std::string>(), c.init.weights))
       throw ConfigError("unknown init in the stored settings");
     c.init.bias_std = j.at("bias_std").get<double>();
+    // Runs made before the per-ISA float products had Eigen at the base flags: the portable path.
+    c.isa = j.value("isa", std::string("portable"));
   } catch (const nlohmann::json::exception& e) {
     throw ConfigError(std::string("stored training settings are incomplete: ") + e.what());
   }

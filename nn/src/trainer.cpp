@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "lnslab/nn/checkpoint.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/init.hpp"
+#include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/loss.hpp"
 #include "lnslab/nn/models.hpp"
 
@@ -29,16 +33,22 @@ TrainConfig resolved(TrainConfig c) {
   return c;
 }
 
-void fix_eigen_environment() {
-  // One thread, and cache-size hints fixed so that GEMM blocking (hence the order of float sums)
-  // does not depend on the machine's caches.
-  Eigen::setNbThreads(1);
-  Eigen::setCpuCacheSizes(32 * 1024, 256 * 1024, 2 * 1024 * 1024);
+void fix_float_environment(const TrainConfig& c) {
+  fix_training_environment(*parse_isa(c.isa));  // resolve() checked the name and the CPU
 }
 
 Network<float> build_for(const TrainConfig& c, const Dataset& train) {
-  fix_eigen_environment();
+  fix_float_environment(c);
+  if (c.model.kind == "transformer")
+    throw ConfigError("model transformer trains on text (a TextCorpus), not on labelled images");
   return build_model<float>(c.model, train.shape, train.classes);
+}
+
+Network<float> build_text_model(const TrainConfig& c) {
+  fix_float_environment(c);
+  if (c.model.kind != "transformer")
+    throw ConfigError("model '" + c.model.kind + "' trains on labelled images, not on text");
+  return build_model<float>(c.model, Shape{c.model.transformer.context, 1, 1}, byte_vocabulary);
 }
 
 void check_compatible(const Dataset& d, const Dataset& train, const char* what) {
@@ -70,8 +80,8 @@ std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_
 
 Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
     : config_(resolved(std::move(config))),
-      train_(train.head(config_.train_limit)),
-      test_(test.head(config_.test_limit)),
+      train_(std::move(train).head(config_.train_limit)),
+      test_(std::move(test).head(config_.test_limit)),
       network_(build_for(config_, train_)),
       optimizer_(make_optimizer(config_)),
       schedule_(ScheduleSpec::parse(config_.schedule), config_.lr) {
@@ -80,6 +90,27 @@ Trainer::Trainer(TrainConfig config, Dataset train, Dataset test)
   if (config_.validation > 0.0)
     validation_ =
         split_validation(train_, config_.validation, derive_seed(config_.seed, split_stream, 0));
+  setup();
+}
+
+Trainer::Trainer(TrainConfig config, TextCorpus corpus)
+    : config_(resolved(std::move(config))),
+      network_(build_text_model(config_)),
+      optimizer_(make_optimizer(config_)),
+      schedule_(ScheduleSpec::parse(config_.schedule), config_.lr),
+      corpus_(std::make_unique<TextCorpus>(std::move(corpus))) {
+  const auto context = static_cast<std::size_t>(config_.model.transformer.context);
+  for (const auto* part : {&corpus_->train, &corpus_->validation})
+    if (part->size() <= context)
+      throw DataError(fmt::format(
+          "{}: the {} text has {} characters, not more than the context of {} (expected a "
+          "longer corpus or a shorter --context)",
+          corpus_->name, part == &corpus_->train ? "training" : "validation", part->size(),
+          context));
+  setup();
+}
+
+void Trainer::setup() {
   lns::Rng init_rng(derive_seed(config_.seed, init_stream, 0));
   initialize(network_.params(), config_.init, init_rng);
   lns::Rng attach_rng(derive_seed(config_.seed, attach_stream, 0));
@@ -136,7 +167,101 @@ Evaluation Trainer::evaluate(const Dataset& data) {
   return e;
 }
 
+Evaluation Trainer::evaluate_text(const std::vector<std::uint8_t>& text) {
+  Evaluation e;
+  const int context = config_.model.transformer.context;
+  const std::size_t windows = tiled_window_count(text, context);
+  if (windows == 0) return e;
+  Matrix<float> x;
+  std::vector<int> y;
+  double loss = 0.0;
+  std::size_t correct = 0;
+  constexpr std::size_t chunk = 64;
+  for (std::size_t first = 0; first < windows; first += chunk) {
+    const std::size_t n = std::min(chunk, windows - first);
+    tiled_windows(text, context, first, n, x, y);
+    const auto r =
+        sequence_cross_entropy<float>(network_.forward(x, Mode::eval), context, y, nullptr);
+    loss += r.loss * static_cast<double>(y.size());
+    correct += static_cast<std::size_t>(r.correct);
+  }
+  if (lns_) lns_->discard();
+  const double predictions = static_cast<double>(windows) * context;
+  e.loss = loss / predictions;
+  e.accuracy = static_cast<double>(correct) / predictions;
+  return e;
+}
+
+EpochRecord Trainer::run_text_epoch(const std::function<void(const BatchProgress&)>& progress) {
+  const int epoch = completed_ + 1;
+  const auto start = Clock::now();
+  const int context = config_.model.transformer.context;
+  lns::Rng window_rng(derive_seed(config_.seed, shuffle_stream, static_cast<std::uint64_t>(epoch)));
+  const std::size_t windows =
+      std::max<std::size_t>(1, corpus_->train.size() / static_cast<std::size_t>(context));
+  const auto batch = static_cast<std::size_t>(config_.batch);
+  const std::size_t batches = (windows + batch - 1) / batch;
+
+  Matrix<float> x, dlogits;
+  std::vector<int> y;
+  double loss_sum = 0.0;
+  std::size_t correct = 0, seen = 0, predicted = 0;
+  for (std::size_t b = 0; b < batches; ++b) {
+    const std::size_t n = std::min(batch, windows - b * batch);
+    random_windows(corpus_->train, context, n, window_rng, x, y);
+    const auto r =
+        sequence_cross_entropy<float>(network_.forward(x, Mode::train), context, y, &dlogits);
+    network_.backward(dlogits);
+    lns::Rng step_rng(derive_seed(config_.seed, step_stream, steps_));
+    StepContext ctx;
+    ctx.lr = schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
+    ctx.step = steps_;
+    ctx.rng = &step_rng;
+    optimizer_->step(network_.params(), ctx);
+    if (lns_) lns_->close_step(static_cast<std::int64_t>(network_.params().trainable_size()));
+    ++steps_;
+    loss_sum += r.loss * static_cast<double>(y.size());
+    correct += static_cast<std::size_t>(r.correct);
+    seen += n;
+    predicted += y.size();
+    if (progress) {
+      BatchProgress p;
+      p.epoch = epoch;
+      p.batch = b + 1;
+      p.batches = batches;
+      p.loss = loss_sum / static_cast<double>(predicted);
+      p.accuracy = static_cast<double>(correct) / static_cast<double>(predicted);
+      const double t = seconds_since(start);
+      p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
+      p.eta_seconds =
+          p.images_per_second > 0 ? static_cast<double>(windows - seen) / p.images_per_second : 0.0;
+      progress(p);
+    }
+  }
+  const double train_seconds = seconds_since(start);
+
+  EpochRecord rec;
+  rec.epoch = epoch;
+  rec.lr = schedule_.lr(epoch, static_cast<std::int64_t>(batches) - 1,
+                        static_cast<std::int64_t>(batches));
+  rec.lr_note = optimizer_->describe_lr(rec.lr);
+  rec.train_loss = loss_sum / static_cast<double>(predicted);
+  rec.train_accuracy = static_cast<double>(correct) / static_cast<double>(predicted);
+  const Evaluation v = evaluate_text(corpus_->validation);
+  rec.val_loss = v.loss;
+  rec.val_accuracy = v.accuracy;
+  rec.test_loss = std::numeric_limits<double>::quiet_NaN();
+  rec.test_accuracy = std::numeric_limits<double>::quiet_NaN();
+  rec.images_per_second = train_seconds > 0 ? static_cast<double>(seen) / train_seconds : 0.0;
+  rec.seconds = seconds_since(start);
+  schedule_.end_epoch(epoch, rec.val_loss);
+  completed_ = epoch;
+  history_.push_back(rec);
+  return rec;
+}
+
 EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& progress) {
+  if (corpus_) return run_text_epoch(progress);
   const int epoch = completed_ + 1;
   const auto start = Clock::now();
   lns::Rng shuffle_rng(
@@ -152,19 +277,28 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
   for (std::size_t b = 0; b < batches; ++b) {
     const std::size_t first = b * batch;
     const std::size_t n = std::min(batch, train_.size() - first);
-    train_.gather(order, first, n, x, y);
-    const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
-    network_.backward(dlogits);
+    StepSums sums;
+    if (config_.micro_batches == 1 && group().size() == 1) {
+      train_.gather(order, first, n, x, y);
+      const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
+      network_.backward(dlogits);
+      sums = {r.loss * static_cast<double>(n), static_cast<std::size_t>(r.correct)};
+    } else {
+      sums = micro_batch_pass(order, first, n);
+    }
     lns::Rng step_rng(derive_seed(config_.seed, step_stream, steps_));
     StepContext ctx;
     ctx.lr = schedule_.lr(epoch, static_cast<std::int64_t>(b), static_cast<std::int64_t>(batches));
     ctx.step = steps_;
     ctx.rng = &step_rng;
     optimizer_->step(network_.params(), ctx);
-    if (lns_) lns_->close_step(static_cast<std::int64_t>(network_.params().trainable_size()));
+    // One process of a group accounts the update (the others' share of the step is products).
+    if (lns_)
+      lns_->close_step(
+          group().rank() == 0 ? static_cast<std::int64_t>(network_.params().trainable_size()) : 0);
     ++steps_;
-    loss_sum += r.loss * static_cast<double>(n);
-    correct += static_cast<std::size_t>(r.correct);
+    loss_sum += sums.loss;
+    correct += sums.correct;
     seen += n;
     if (progress) {
       BatchProgress p;
@@ -182,6 +316,14 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     }
   }
   const double train_seconds = seconds_since(start);
+  if (lns_ && group().size() > 1) {
+    const SimulatedSteps& mine = lns_->totals();
+    std::vector<double> sum{mine.cycles, mine.energy_pj};
+    group().all_sum(sum);
+    group_totals_ = mine;
+    group_totals_.cycles = sum[0];
+    group_totals_.energy_pj = sum[1];
+  }
 
   EpochRecord rec;
   rec.epoch = epoch;
@@ -204,6 +346,103 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
   completed_ = epoch;
   history_.push_back(rec);
   return rec;
+}
+
+const SimulatedSteps* Trainer::simulated() const {
+  if (!lns_) return nullptr;
+  return group().size() > 1 ? &group_totals_ : &lns_->totals();
+}
+
+void Trainer::share_micro_batches(MicroBatchGroup& ranks) {
+  if (ranks.size() < 1 || config_.micro_batches % ranks.size() != 0)
+    throw ConfigError(
+        fmt::format("micro-batches {} cannot be shared by {} processes (the process "
+                    "count must divide the micro-batch count)",
+                    config_.micro_batches, ranks.size()));
+  shared_ = &ranks;
+}
+
+MicroBatchGroup& Trainer::group() const {
+  static SingleProcess alone;
+  return shared_ ? *shared_ : alone;
+}
+
+std::size_t Trainer::micro_batch_bytes() const {
+  const std::size_t running = network_.params().total_size() - network_.params().trainable_size();
+  return 2 * sizeof(double) + (network_.params().total_size() + running) * sizeof(float);
+}
+
+Trainer::StepSums Trainer::micro_batch_pass(const std::vector<std::size_t>& order,
+                                            std::size_t first, std::size_t n) {
+  ParamStore<float>& params = network_.params();
+  if (running_stats_.empty())
+    for (const ParamInfo& info : params.infos())
+      if (!info.trainable)
+        for (std::size_t i = 0; i < info.size; ++i) running_stats_.push_back(info.offset + i);
+  const int parts = config_.micro_batches;
+  const int mine = parts / group().size();
+  const std::size_t block = micro_batch_bytes();
+  const std::span<float> values = params.values();
+  const std::span<float> grads = params.grads();
+  std::vector<float> running_before(running_stats_.size()), running(running_stats_.size());
+  for (std::size_t i = 0; i < running_stats_.size(); ++i)
+    running_before[i] = values[running_stats_[i]];
+
+  // Block of one part: loss sum, correct count (doubles), gradient, running statistics (floats).
+  std::vector<std::byte> my_blocks(block * static_cast<std::size_t>(mine));
+  Matrix<float> x, dlogits;
+  std::vector<int> y;
+  for (int j = 0; j < mine; ++j) {
+    const MicroBatch part = micro_batch(n, parts, group().rank() * mine + j);
+    std::byte* b = my_blocks.data() + block * static_cast<std::size_t>(j);
+    double sums[2] = {0.0, 0.0};
+    for (std::size_t i = 0; i < running_stats_.size(); ++i)
+      values[running_stats_[i]] = running_before[i];
+    if (part.size > 0) {
+      train_.gather(order, first + part.offset, part.size, x, y);
+      const auto r = softmax_cross_entropy<float>(network_.forward(x, Mode::train), y, &dlogits);
+      network_.backward(dlogits);
+      sums[0] = r.loss * static_cast<double>(part.size);
+      sums[1] = r.correct;
+      for (std::size_t i = 0; i < running_stats_.size(); ++i)
+        running[i] = values[running_stats_[i]];
+    } else {
+      std::fill(grads.begin(), grads.end(), 0.0f);
+      std::fill(running.begin(), running.end(), 0.0f);
+    }
+    std::memcpy(b, sums, sizeof sums);
+    std::memcpy(b + sizeof sums, grads.data(), grads.size_bytes());
+    std::memcpy(b + sizeof sums + grads.size_bytes(), running.data(),
+                running.size() * sizeof(float));
+  }
+  std::vector<std::byte> all(block * static_cast<std::size_t>(parts));
+  group().all_gather(my_blocks, all);
+
+  // The step's gradient and statistics, in part order whichever process computed each part.
+  StepSums out;
+  std::fill(grads.begin(), grads.end(), 0.0f);
+  std::fill(running.begin(), running.end(), 0.0f);
+  std::vector<float> part_grads(grads.size()), part_running(running.size());
+  int nonempty = 0;
+  for (int k = 0; k < parts; ++k) {
+    const MicroBatch part = micro_batch(n, parts, k);
+    if (part.size == 0) continue;
+    const std::byte* b = all.data() + block * static_cast<std::size_t>(k);
+    double sums[2];
+    std::memcpy(sums, b, sizeof sums);
+    std::memcpy(part_grads.data(), b + sizeof sums, grads.size_bytes());
+    std::memcpy(part_running.data(), b + sizeof sums + grads.size_bytes(),
+                running.size() * sizeof(float));
+    const float share = static_cast<float>(part.size) / static_cast<float>(n);
+    for (std::size_t i = 0; i < grads.size(); ++i) grads[i] += share * part_grads[i];
+    for (std::size_t i = 0; i < running.size(); ++i) running[i] += part_running[i];
+    out.loss += sums[0];
+    out.correct += static_cast<std::size_t>(sums[1]);
+    ++nonempty;
+  }
+  for (std::size_t i = 0; i < running_stats_.size(); ++i)
+    values[running_stats_[i]] = running[i] / static_cast<float>(nonempty);
+  return out;
 }
 
 void Trainer::run(const std::function<void(const BatchProgress&)>& progress,
@@ -255,6 +494,15 @@ TrainConfig Trainer::checkpoint_config(std::string_view file) {
   }
 }
 
+void Trainer::checkpoint_parameters(std::string_view file, std::span<float> values) {
+  StateReader r(unpack_checkpoint(file));
+  r.expect(payload_tag);
+  (void)r.str("settings");
+  (void)r.u32("completed epochs");
+  (void)r.u64("steps");
+  r.floats_into(values, "parameters");
+}
+
 void Trainer::restore(std::string_view file) {
   StateReader r(unpack_checkpoint(file));
   r.expect(payload_tag);
@@ -267,6 +515,8 @@ void Trainer::restore(std::string_view file) {
   }
   if (!stored.is_object()) throw CheckpointError("checkpoint settings are not a JSON object");
   stored.erase("epochs");
+  // Checkpoints from before the per-ISA float products were made at the base flags (portable).
+  if (!stored.contains("isa")) stored["isa"] = "portable";
   const nlohmann::json mine = comparable(config_);
   for (const auto& [key, value] : mine.items()) {
     if (!stored.contains(key) || stored[key] != value)

@@ -3,10 +3,13 @@
 
 #include <fmt/format.h>
 
+#include "lnslab/nn/attention.hpp"
 #include "lnslab/nn/cgan.hpp"
 #include "lnslab/nn/conv2d.hpp"
+#include "lnslab/nn/embedding.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/linear.hpp"
+#include "lnslab/nn/residual.hpp"
 
 namespace lnslab::nn {
 
@@ -42,6 +45,51 @@ sim::Workload forward_workload(const Network<T>& network, int batch) {
 
 namespace {
 
+// One costed piece of a sequence network, in forward order.
+struct Piece {
+  enum Kind { weight_gemm, attention, table } kind;
+  std::string name;
+  sim::GemmShape shape;    // weight_gemm: the forward GEMM
+  std::int64_t count = 0;  // attention: samples x heads; table: its weights
+  std::int64_t positions = 0, head_dim = 0;
+};
+
+template <typename T>
+void collect(const Layer<T>& layer, const std::string& name, std::int64_t batch,
+             std::vector<Piece>& out) {
+  if (const auto* r = dynamic_cast<const Residual<T>*>(&layer)) {
+    for (std::size_t i = 0; i < r->size(); ++i)
+      collect(r->layer(i), name + "." + r->name(i), batch, out);
+  } else if (const auto* l = dynamic_cast<const Linear<T>*>(&layer)) {
+    out.push_back({Piece::weight_gemm,
+                   name,
+                   {batch * l->positions(), l->out_features(), l->in_features()},
+                   0,
+                   0,
+                   0});
+  } else if (const auto* a = dynamic_cast<const CausalSelfAttention<T>*>(&layer)) {
+    out.push_back(
+        {Piece::attention, name, {}, batch * a->heads(), a->positions(), a->dim() / a->heads()});
+  } else if (const auto* e = dynamic_cast<const Embedding<T>*>(&layer)) {
+    out.push_back({Piece::table, name, {}, static_cast<std::int64_t>(e->vocab()) * e->dim(), 0, 0});
+  } else if (dynamic_cast<const PositionalEmbedding<T>*>(&layer) != nullptr) {
+    out.push_back({Piece::table, name, {}, layer.output_shape().size(), 0, 0});
+  } else if (dynamic_cast<const Conv2d<T>*>(&layer) != nullptr) {
+    throw ConfigError("workload: a Conv2d in a sequence network is not costed");
+  }
+}
+
+template <typename T>
+bool is_sequence_network(const Network<T>& network) {
+  for (std::size_t i = 0; i < network.layer_count(); ++i) {
+    const Layer<T>* l = &network.layer(i);
+    if (dynamic_cast<const Residual<T>*>(l) || dynamic_cast<const Embedding<T>*>(l) ||
+        dynamic_cast<const CausalSelfAttention<T>*>(l))
+      return true;
+  }
+  return false;
+}
+
 sim::Workload prefixed(sim::Workload w, const std::string& prefix) {
   for (sim::GemmOp& g : w.gemms) g.name = prefix + g.name;
   for (sim::UpdateOp& u : w.updates) u.name = prefix + u.name;
@@ -65,6 +113,50 @@ CganNetworks cgan_networks(const ModelSpec& spec, Shape input, int classes) {
 
 }  // namespace
 
+template <typename T>
+sim::Workload training_workload(const Network<T>& network, int batch) {
+  if (!is_sequence_network(network)) return sim::training_step(forward_workload(network, batch));
+  if (batch < 1) throw ConfigError(fmt::format("workload: batch must be >= 1, got {}", batch));
+  std::vector<Piece> pieces;
+  for (std::size_t i = 0; i < network.layer_count(); ++i)
+    collect(network.layer(i), network.layer_name(i), batch, pieces);
+  sim::Workload w;
+  auto gemm = [&](const std::string& name, std::int64_t m, std::int64_t n, std::int64_t k,
+                  sim::Pass pass) {
+    w.gemms.push_back({name, {m, n, k}, pass});
+  };
+  for (const Piece& p : pieces) {
+    if (p.kind == Piece::weight_gemm) {
+      gemm(p.name, p.shape.m, p.shape.n, p.shape.k, sim::Pass::forward);
+    } else if (p.kind == Piece::attention) {
+      for (std::int64_t i = 0; i < p.count; ++i) {
+        gemm(p.name + ".scores", p.positions, p.positions, p.head_dim, sim::Pass::forward);
+        gemm(p.name + ".values", p.positions, p.head_dim, p.positions, sim::Pass::forward);
+      }
+    }
+  }
+  for (std::size_t j = pieces.size(); j-- > 0;) {
+    const Piece& p = pieces[j];
+    if (p.kind == Piece::weight_gemm) {
+      gemm(p.name, p.shape.m, p.shape.k, p.shape.n, sim::Pass::backward_data);
+      gemm(p.name, p.shape.k, p.shape.n, p.shape.m, sim::Pass::backward_weight);
+    } else if (p.kind == Piece::attention) {
+      const std::int64_t n = p.positions, d = p.head_dim;
+      for (std::int64_t i = 0; i < p.count; ++i) {
+        gemm(p.name + ".dP", n, n, d, sim::Pass::backward_data);
+        gemm(p.name + ".dV", n, d, n, sim::Pass::backward_data);
+        gemm(p.name + ".dQ", n, d, n, sim::Pass::backward_data);
+        gemm(p.name + ".dK", n, d, n, sim::Pass::backward_data);
+      }
+    }
+  }
+  for (const Piece& p : pieces) {
+    if (p.kind == Piece::weight_gemm) w.updates.push_back({p.name, p.shape.k * p.shape.n});
+    if (p.kind == Piece::table) w.updates.push_back({p.name, p.count});
+  }
+  return w;
+}
+
 sim::Workload forward_workload(const ModelSpec& spec, Shape input, int classes, int batch) {
   if (spec.kind == "cgan") {
     const CganNetworks nets = cgan_networks(spec, input, classes);
@@ -77,7 +169,7 @@ sim::Workload forward_workload(const ModelSpec& spec, Shape input, int classes, 
 }
 
 sim::Workload training_workload(const ModelSpec& spec, Shape input, int classes, int batch) {
-  if (spec.kind != "cgan") return sim::training_step(forward_workload(spec, input, classes, batch));
+  if (spec.kind != "cgan") return training_workload(build_model<float>(spec, input, classes), batch);
   if (batch < 1) throw ConfigError(fmt::format("workload: batch must be >= 1, got {}", batch));
   const CganNetworks nets = cgan_networks(spec, input, classes);
   const sim::Workload g =
@@ -103,5 +195,7 @@ sim::Workload training_workload(const ModelSpec& spec, Shape input, int classes,
 
 template sim::Workload forward_workload<float>(const Network<float>&, int);
 template sim::Workload forward_workload<double>(const Network<double>&, int);
+template sim::Workload training_workload<float>(const Network<float>&, int);
+template sim::Workload training_workload<double>(const Network<double>&, int);
 
 }  // namespace lnslab::nn

@@ -83,8 +83,13 @@ sim::Config baseline_config(const sim::Config& tmpl, sim::PeType pe) {
   return reparse(c);
 }
 
-HardwareCost cost_step(const sim::Config& config, const sim::Workload& step,
+HardwareCost cost_step(const sim::Config& config, const sim::Workload& forward,
                        const std::string& model, int batch) {
+  return cost_training_step(config, sim::training_step(forward), model, batch);
+}
+
+HardwareCost cost_training_step(const sim::Config& config, const sim::Workload& step,
+                                const std::string& model, int batch) {
   sim::Config costed = config;
   if (!costed.update.rule) costed.update.rule = nn::default_update_rule(costed);
   const sim::RunReport r = sim::simulate(costed, step);

@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "lnslab/nn/dataset.hpp"
+#include "lnslab/nn/models.hpp"
+#include "lnslab/nn/text_corpus.hpp"
 #include "lnslab/nn/workload.hpp"
 #include "lnslab/sim/accelerator.hpp"
 #include "lnslab/sim/timing.hpp"
@@ -40,8 +42,8 @@ std::string fp32_family(const std::string& optimizer) {
 
 // A model's training step at a batch size: sim::training_step of the study's [topologies] CSV for
 // it when there is one (conv output sizes rounded as `config`'s timing mode does), else the step
-// of the model its runs train (nn::training_workload: a cgan step is both networks') on the
-// study's data: the synthetic set's shape, or the IDX test split's.
+// of the network its runs train (nn/workload.hpp: a cgan step is both networks') on the study's
+// data: the synthetic set's shape, the IDX test split's, or the transformer's context of byte ids.
 class StepOf {
  public:
   StepOf(const Study& study, const sim::Config& config) : study_(study), config_(config) {}
@@ -55,6 +57,12 @@ class StepOf {
                                     [&](const RunSpec& r) { return r.group == group; });
       if (run == study_.runs.end())
         throw StudyError("configuration '" + group + "' has no run in " + study_.file.string());
+      if (run->model_spec.kind == "transformer")
+        return nn::training_workload(
+            nn::build_model<float>(run->model_spec,
+                                   nn::Shape{run->model_spec.transformer.context, 1, 1},
+                                   nn::byte_vocabulary),
+            batch);
       if (!input_) {
         if (study_.data == "synthetic") {
           input_ = {nn::synthetic_shape, nn::synthetic_classes};
@@ -107,6 +115,12 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     } catch (const std::exception& e) {
       throw StudyError(file.string() + ": cannot read the run's results (" + e.what() + ")");
     }
+    if (record.data.text)
+      throw StudyError(file.string() +
+                       ": a language-model run (its metric is validation bits per character); "
+                       "the study's tables, plots and lr sweeps aggregate test accuracy and do "
+                       "not aggregate language-model runs yet (each run's run.json and "
+                       "metrics.csv are in its directory)");
     if (record.epochs.empty())
       throw StudyError(file.string() + ": the run's record has no completed epoch");
     // The record must be of this run (a stale directory of another configuration is not).
@@ -204,7 +218,7 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
   };
   for (GroupResult& g : groups) {
     const sim::Config hw = hardware_config(tmpl, {g.update, g.numerics, g.format, g.accelerator});
-    g.hardware = cost_step(hw, workload(g), g.model, g.batch);
+    g.hardware = cost_training_step(hw, workload(g), g.model, g.batch);
     const bool known = std::any_of(models.begin(), models.end(), [&](const ModelCosts& m) {
       return m.model == g.model && m.batch == g.batch;
     });
@@ -214,9 +228,10 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
     m.batch = g.batch;
     for (sim::PeType pe :
          {sim::PeType::fp32, sim::PeType::int8, sim::PeType::fp16, sim::PeType::bf16})
-      m.baselines.push_back(cost_step(baseline_config(tmpl, pe), workload(g), g.model, g.batch));
+      m.baselines.push_back(
+          cost_training_step(baseline_config(tmpl, pe), workload(g), g.model, g.batch));
     for (const sim::Config& c : listed)
-      m.listed.push_back(cost_step(c, workload(g), g.model, g.batch));
+      m.listed.push_back(cost_training_step(c, workload(g), g.model, g.batch));
     models.push_back(std::move(m));
   }
   return models;
@@ -250,8 +265,8 @@ std::vector<Crossover> crossover(const Study& study, const std::vector<GroupResu
           continue;
         }
         const sim::Workload f = step_of(g.group, g.model, batch);
-        const HardwareCost l = cost_step(a, f, g.model, batch);
-        const HardwareCost i = cost_step(b, f, g.model, batch);
+        const HardwareCost l = cost_training_step(a, f, g.model, batch);
+        const HardwareCost i = cost_training_step(b, f, g.model, batch);
         c.points.push_back({array, batch, l.energy_pj, i.energy_pj, l.energy_pj - l.split.update,
                             i.energy_pj - i.split.update});
       }

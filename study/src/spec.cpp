@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 }
 
 // The top-level keys a grid may set (also inside [quick] / [full]).
-const std::set<std::string> grid_keys = {"name",       "data",         "models",     "seeds",
-                                         "epochs",     "batch",        "schedule",   "train_limit",
-                                         "test_limit", "accelerators", "topologies", "batchnorm"};
+const std::set<std::string> grid_keys = {
+    "name",        "data",       "models",       "seeds",      "epochs",    "batch", "schedule",
+    "train_limit", "test_limit", "accelerators", "topologies", "batchnorm", "isa"};
 const std::set<std::string> run_keys = {
     "label",    "optimizer", "numerics", "formats",  "format", "lr",    "lrs",  "quick",
     "schedule", "p_scale",   "rounding", "momentum", "epochs", "batch", "full", "accelerator"};
@@ -41,6 +41,9 @@ struct Grid {
   std::vector<fs::path> accelerators;
   std::map<std::string, fs::path> topologies;
   std::set<std::string> batchnorm;  ///< models trained with batch norm (no affine)
+  /// The float products' ISA of every run (nn/isa.hpp); "best" passes no --isa. A study that
+  /// spans machines pins it so that its runs' bits do not depend on which machine ran them.
+  std::string isa = "best";
 };
 
 template <typename T>
@@ -81,7 +84,7 @@ void apply_grid(const fs::path& file, const toml::table& t, Grid& g, bool top_le
     if (!grid_keys.count(key)) {
       fail(file, node.source(), key,
            "unknown key (known: name, data, models, seeds, epochs, batch, schedule, train_limit, "
-           "test_limit, accelerators, topologies, batchnorm, [quick], [full], [[runs]])");
+           "test_limit, accelerators, topologies, batchnorm, isa, [quick], [full], [[runs]])");
     }
     if (key == "name") g.name = get<std::string>(file, node, key, "a string");
     if (key == "data") {
@@ -99,6 +102,7 @@ void apply_grid(const fs::path& file, const toml::table& t, Grid& g, bool top_le
     if (key == "schedule") g.schedule = get<std::string>(file, node, key, "a schedule string");
     if (key == "train_limit") g.train_limit = get<std::int64_t>(file, node, key, "an integer");
     if (key == "test_limit") g.test_limit = get<std::int64_t>(file, node, key, "an integer");
+    if (key == "isa") g.isa = get<std::string>(file, node, key, "best, avx512, avx2 or portable");
     if (key == "accelerators") {
       g.accelerators.clear();
       for (const auto& p : get_list<std::string>(file, node, key, "config paths"))
@@ -130,7 +134,24 @@ std::string slug(const std::string& s) {
   return out;
 }
 
-void check_data(const fs::path& file, const std::string& data) {
+// A study trains classifiers on IDX data or the transformer on text, not both on one `data`.
+void check_data(const fs::path& file, const std::string& data,
+                const std::vector<std::string>& models) {
+  const auto text_models =
+      static_cast<std::size_t>(std::count(models.begin(), models.end(), "transformer"));
+  if (text_models > 0) {
+    if (text_models != models.size())
+      throw StudyError(fmt::format(
+          "{}: key 'models': the transformer trains on text and the other models on images; "
+          "give them separate studies (one 'data' each)",
+          file.string()));
+    if (!fs::exists(data))
+      throw StudyError(fmt::format(
+          "{}: key 'data': '{}' does not exist: expected a text file or a directory of them "
+          "such as /usr/share/games/fortunes (the Debian package fortunes)",
+          file.string(), data));
+    return;
+  }
   if (data == "synthetic") return;
   for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
                            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
@@ -148,6 +169,8 @@ void check_data(const fs::path& file, const std::string& data) {
 double expected_cost(const nn::TrainConfig& c) {
   const double images = c.train_limit > 0 ? double(c.train_limit) : 60000.0;
   double factor = c.model.kind == "cnn" ? 8.0 : 1.0;
+  // An epoch of the default transformer over the fortunes corpus takes about 40 MLP epochs.
+  if (c.model.kind == "transformer") factor = 40.0;
   // cgan: both networks, two discriminator passes a step (measured 60-150 images/s on the shared
   // 2-core machine against the MLP's ~13,000)
   if (c.model.kind == "cgan") factor = 150.0;
@@ -178,7 +201,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
       apply_grid(file, *n->as_table(), grid, false);
     }
   }
-  check_data(file, grid.data);
+  check_data(file, grid.data, grid.models);
   for (const auto& m : grid.batchnorm)
     if (std::find(grid.models.begin(), grid.models.end(), m) == grid.models.end())
       throw StudyError(fmt::format("{}: key 'batchnorm': '{}' is not one of the study's models",
@@ -248,6 +271,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             c.seed = static_cast<std::uint64_t>(seed);
             c.train_limit = static_cast<std::size_t>(grid.train_limit);
             c.test_limit = static_cast<std::size_t>(grid.test_limit);
+            c.isa = grid.isa;
             if (!format.empty()) c.format = format;
             if (opt("numerics"))
               c.numerics = get<std::string>(file, *opt("numerics"), "numerics", "a mode");
@@ -321,8 +345,10 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             arg("--batch", std::to_string(c.batch));
             arg("--schedule", c.schedule);
             arg("--seed", std::to_string(c.seed));
-            arg("--train-limit", std::to_string(c.train_limit));
-            arg("--test-limit", std::to_string(c.test_limit));
+            if (c.model.kind != "transformer") {  // it reads the whole corpus
+              arg("--train-limit", std::to_string(c.train_limit));
+              arg("--test-limit", std::to_string(c.test_limit));
+            }
             // The optimizer's own settings, only those it takes.
             const nn::OptimizerDescriptor& d = c.descriptor();
             if (d.takes(nn::OptimizerOption::p_scale))
@@ -333,6 +359,7 @@ Study load_study(const fs::path& file, Mode mode, const std::vector<std::string>
             arg("--data", grid.data);
             if (c.numerics == "lns-full") arg("--accelerator", c.accelerator);
             if (c.model.batchnorm) run.train_args.push_back("--batchnorm");
+            if (grid.isa != "best") arg("--isa", grid.isa);
             s.runs.push_back(std::move(run));
           }
         }

@@ -22,7 +22,8 @@ constexpr int classes = 3;
 
 /// A small ReLU MLP 16-12-3 (or 16-8-8-3), initialised like training does.
 Network<double> small_mlp(std::uint64_t seed, std::vector<int> widths = {12}) {
-  Network<double> net = build_model<double>(ModelSpec{"mlp", widths, false, false}, shape, classes);
+  Network<double> net =
+      build_model<double>(ModelSpec{"mlp", widths, false, false, {}}, shape, classes);
   lns::Rng rng(seed);
   initialize(net.params(), InitConfig{}, rng);
   return net;

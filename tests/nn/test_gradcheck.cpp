@@ -181,17 +181,17 @@ TEST_CASE("softmax cross-entropy: value and gradient", "[gradcheck][loss]") {
 
 TEST_CASE("whole-network gradients: mlp with batch norm, cnn", "[gradcheck]") {
   {
-    nn::ModelSpec spec{"mlp", {6, 5}, true, true};
+    nn::ModelSpec spec{"mlp", {6, 5}, true, true, {}};
     auto net = nn::build_model<double>(spec, Shape{1, 3, 4}, 4);
     check_network(net, 6, 40);
   }
   {
-    nn::ModelSpec spec{"cnn", {2, 3}, false, false};
+    nn::ModelSpec spec{"cnn", {2, 3}, false, false, {}};
     auto net = nn::build_model<double>(spec, Shape{1, 12, 12}, 3);
     check_network(net, 2, 41);
   }
   {
-    nn::ModelSpec spec{"cnn", {2, 2}, true, true};
+    nn::ModelSpec spec{"cnn", {2, 2}, true, true, {}};
     auto net = nn::build_model<double>(spec, Shape{1, 12, 12}, 3);
     check_network(net, 3, 42);
   }

@@ -59,6 +59,18 @@ printf 'LNSLABCK garbage' > "$work/corrupt.lnsck"
 expect_input_error "corrupt checkpoint" "--resume" --resume "$work/corrupt.lnsck" --epochs 5
 expect_input_error "resume with a different setting" "lr" --resume "$work/part/checkpoint.lnsck" --epochs 5 --lr 0.032
 expect_input_error "resume of a finished run" "already completed 3 epochs" --resume "$work/part/checkpoint.lnsck"
+expect_input_error "an unknown --isa" "isa 'sse9'" "${common[@]}" --epochs 1 --isa sse9
+
+# The ISA of the float products is recorded, and a checkpoint resumes only at its own.
+"$lnslab" train "${common[@]}" --epochs 1 --optimizer adam --isa portable --out "$work/isa" > /dev/null 2>&1
+check "--isa portable trains and is recorded" '[ $? -eq 0 ] && grep -q "\"isa\": \"portable\"" "$work/isa/run.json"'
+"$lnslab" train "${common[@]}" --epochs 1 --optimizer adam --out "$work/isa-best" > "$work/isa-best.log" 2>&1
+check "--isa best records a concrete ISA" 'grep -Eq "\"isa\": \"(avx512|avx2|portable)\"" "$work/isa-best/run.json" && grep -Eq "isa (avx512|avx2|portable)$" "$work/isa-best.log"'
+if ! grep -q '"isa": "portable"' "$work/isa-best/run.json"; then
+  expect_input_error "resume at another ISA" "isa" --resume "$work/isa/checkpoint.lnsck" --epochs 2 --isa best
+else
+  echo "note: this CPU runs only the portable ISA; resume at another ISA not checked"
+fi
 
 # The class-conditional GAN: sample grids, scores with the classifier's hash, bit-identical resume.
 gan_data=(--model cgan --data synthetic --train-limit 256 --batch 64 --seed 2

@@ -50,9 +50,12 @@ class Recorder final : public nn::MatmulBackend<float> {
   void gemm(nn::GemmRole role, const In& a, bool ta, const In& b, bool tb, Out c) override {
     const auto rows = ta ? a.cols() : a.rows(), inner = ta ? a.rows() : a.cols();
     const auto cols = tb ? b.rows() : b.cols();
-    const sim::Pass pass = role == nn::GemmRole::forward         ? sim::Pass::forward
-                           : role == nn::GemmRole::backward_data ? sim::Pass::backward_data
-                                                                 : sim::Pass::backward_weight;
+    // The passes LnsMatmul counts the roles in (lns_matmul.hpp).
+    const sim::Pass pass =
+        role == nn::GemmRole::forward || role == nn::GemmRole::activation_activation
+            ? sim::Pass::forward
+        : role == nn::GemmRole::backward_weight ? sim::Pass::backward_weight
+                                                : sim::Pass::backward_data;
     calls.emplace_back(pass, rows, cols, inner);
     eigen.gemm(role, a, ta, b, tb, c);
   }
@@ -211,4 +214,51 @@ TEST_CASE("workload: the cgan step is the products CganTrainer's step runs", "[n
   CHECK(updated == weights);
   CHECK(step.updates.size() == 6);  // G: fc, conv, conv; D: conv, conv, fc
   CHECK(step.gemms.front().name.rfind("G.", 0) == 0);
+}
+
+TEST_CASE("workload: the transformer's training step is the products its training runs, per head",
+          "[nn][workload][transformer]") {
+  nn::ModelSpec spec;
+  spec.kind = "transformer";
+  spec.transformer = {2, 16, 4, 8, false};
+  auto net = nn::build_model<float>(spec, nn::Shape{8, 1, 1}, 256);
+  const int batch = 3;
+  const sim::Workload w = nn::training_workload(net, batch);
+  // The products one training step runs, recorded.
+  Recorder rec;
+  net.set_backend(rec);
+  nn::Matrix<float> x = nn::Matrix<float>::Zero(batch, 8);
+  const nn::Matrix<float> dlogits = nn::Matrix<float>::Ones(batch, 8 * 256);
+  net.forward(x, nn::Mode::train);
+  net.backward(dlogits);
+  // dW GEMMs run transposed (dW^T = dY^T X): compare their outer dimensions unordered.
+  auto key = [](sim::Pass p, std::int64_t m, std::int64_t n, std::int64_t k) {
+    if (p == sim::Pass::backward_weight && m > n) std::swap(m, n);
+    return std::make_tuple(p, m, n, k);
+  };
+  std::vector<std::tuple<sim::Pass, std::int64_t, std::int64_t, std::int64_t>> ran, listed;
+  for (const auto& [p, m, n, k] : rec.calls) ran.push_back(key(p, m, n, k));
+  for (const sim::GemmOp& g : w.gemms)
+    listed.push_back(key(g.pass, g.shape.m, g.shape.n, g.shape.k));
+  std::sort(ran.begin(), ran.end());
+  std::sort(listed.begin(), listed.end());
+  CHECK(ran == listed);
+  // Per layer: 4 Linear (qkv, proj, up, down) and the head; attention per sample and head.
+  const auto count = [&](const std::string& name) {
+    return std::count_if(w.gemms.begin(), w.gemms.end(),
+                         [&](const sim::GemmOp& g) { return g.name == name; });
+  };
+  CHECK(count("block1.attn.attention.scores") == batch * 4);
+  CHECK(count("block2.attn.qkv") == 3);  // forward, dX, dW
+  CHECK(w.gemms.front().shape == sim::GemmShape{batch * 8, 48, 16});
+  // Updates: every weight tensor (biases left out, as for the other models).
+  std::int64_t updated = 0;
+  for (const auto& u : w.updates) updated += u.weights;
+  std::int64_t weights = 0;
+  for (const auto& info : net.params().infos())
+    if (info.role == nn::ParamRole::weight) weights += static_cast<std::int64_t>(info.size);
+  CHECK(updated == weights);
+  // A classifier's training step is sim::training_step of its forward GEMMs.
+  auto mlp = nn::build_model<float>(model("mlp"), fashion, 10);
+  check_equal(nn::training_workload(mlp, 16), sim::training_step(nn::forward_workload(mlp, 16)));
 }

@@ -129,6 +129,7 @@ TEST_CASE("bad study files are rejected naming file, line and key", "[study]") {
       {"data = \"/nonexistent/dataset\"\n[[runs]]\noptimizer = \"sgd\"\n", "/nonexistent/dataset"},
       {"epochs = \"ten\"\n[[runs]]\noptimizer = \"sgd\"\n", "epochs"},
       {"this is not toml", "tiny-bad.toml:1"},
+      {"isa = \"sse9\"\n" + tiny_study(), "isa 'sse9'"},
   };
   int i = 0;
   for (const Case& c : cases) {
@@ -326,6 +327,16 @@ TEST_CASE("lrs expand into one configuration per learning rate; --models restric
   CHECK(s.runs[1].lr == 0.01);
   CHECK(std::find(s.runs[1].train_args.begin(), s.runs[1].train_args.end(), "0.01") !=
         s.runs[1].train_args.end());
+  // No isa key: no --isa (each run takes its machine's best); a pinned isa reaches every run.
+  for (const RunSpec& r : s.runs)
+    CHECK(std::find(r.train_args.begin(), r.train_args.end(), "--isa") == r.train_args.end());
+  const Study pinned =
+      load_study(write(dir, "pinned.toml", "isa = \"portable\"\n" + head + runs), Mode::normal);
+  for (const RunSpec& r : pinned.runs) {
+    const auto it = std::find(r.train_args.begin(), r.train_args.end(), "--isa");
+    REQUIRE(it != r.train_args.end());
+    CHECK(*(it + 1) == "portable");
+  }
   const Study mlp = load_study(dir / "lrs.toml", Mode::normal, {"mlp"});
   CHECK(mlp.runs.size() == 3);
   for (const RunSpec& r : mlp.runs) CHECK(r.model == "mlp");

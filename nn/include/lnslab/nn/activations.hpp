@@ -1,5 +1,5 @@
 #pragma once
-// Parameter-free shape-preserving or reshaping layers: ReLU, Flatten, MaxPool2d.
+// Parameter-free shape-preserving or reshaping layers: ReLU, GELU, Flatten, MaxPool2d.
 #include <vector>
 
 #include "lnslab/nn/layer.hpp"
@@ -12,6 +12,18 @@ class ReLU final : public Layer<T> {
  public:
   explicit ReLU(Shape shape) : Layer<T>(shape, shape) {}
   std::string describe() const override { return "ReLU"; }
+  void forward(const Matrix<T>& x, Matrix<T>& y, Mode mode) override;
+  void backward(const Matrix<T>& x, const Matrix<T>& y, const Matrix<T>& dy,
+                Matrix<T>* dx) override;
+};
+
+/// GELU, exact form: y = x * Phi(x) = x/2 * (1 + erf(x / sqrt 2)); dx = dy * (Phi(x) + x phi(x)),
+/// phi the standard normal density.   x, y: [batch, n]
+template <typename T>
+class GELU final : public Layer<T> {
+ public:
+  explicit GELU(Shape shape) : Layer<T>(shape, shape) {}
+  std::string describe() const override { return "GELU"; }
   void forward(const Matrix<T>& x, Matrix<T>& y, Mode mode) override;
   void backward(const Matrix<T>& x, const Matrix<T>& y, const Matrix<T>& dy,
                 Matrix<T>* dx) override;
@@ -47,6 +59,8 @@ class MaxPool2d final : public Layer<T> {
 
 extern template class ReLU<float>;
 extern template class ReLU<double>;
+extern template class GELU<float>;
+extern template class GELU<double>;
 extern template class Flatten<float>;
 extern template class Flatten<double>;
 extern template class MaxPool2d<float>;

@@ -25,7 +25,9 @@ struct Dataset {
                                                   static_cast<std::size_t>(shape.size()));
   }
   /// The first n samples (all if n is 0 or larger than the set).
-  Dataset head(std::size_t n) const;
+  Dataset head(std::size_t n) const&;
+  /// The same without a copy: the set is truncated in place and moved out.
+  Dataset head(std::size_t n) &&;
   /// Copies samples `order[first .. first+count)` into a batch x: [count, shape.size()], y:
   /// [count].
   void gather(std::span<const std::size_t> order, std::size_t first, std::size_t count,

@@ -9,6 +9,11 @@
 // Roles -> operand formats:  forward          activations [B, in] x weights^T
 //                            backward_data    gradients  [B, out] x weights
 //                            backward_weight  gradients^T [out, B] x activations
+// and the attention's activation-by-activation products, each operand in the format of what it
+// is (no weight format involved), counted in the pass they belong to:
+//                            activation_activation  activations x activations   (forward)
+//                            gradient_activation    gradients x activations     (backward_data)
+//                            activation_gradient    activations x gradients     (backward_data)
 #include <cstdint>
 #include <vector>
 
@@ -46,6 +51,12 @@ class LnsMatmul final : public MatmulBackend<float> {
   const SimulatedSteps& totals() const { return totals_; }
 
  private:
+  struct Operands {
+    const lns::Format* a;
+    const lns::Format* b;
+    sim::Pass pass;
+  };
+  Operands operands(GemmRole role) const;
   // Encodes op(x) row-major into codes; returns the scale (value = decode(code) * scale).
   float encode(const In& x, bool transpose, const lns::Format& f, std::vector<lns::code_t>& out);
 

@@ -20,4 +20,12 @@ template <typename T>
 LossResult<T> softmax_cross_entropy(const Matrix<T>& logits, std::span<const int> labels,
                                     Matrix<T>* dlogits);
 
+/// The same over every position of a sequence batch (sequence.hpp), i.e. softmax_cross_entropy of
+/// the [batch * positions, classes] view:
+///   logits: [batch, positions * classes]   labels: [batch * positions]   loss: mean per position
+///   dlogits (resized to logits' shape) = (softmax - onehot) / (batch * positions)
+template <typename T>
+LossResult<T> sequence_cross_entropy(const Matrix<T>& logits, int positions,
+                                     std::span<const int> labels, Matrix<T>* dlogits);
+
 }  // namespace lnslab::nn

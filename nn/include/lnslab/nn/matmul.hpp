@@ -1,5 +1,5 @@
 #pragma once
-// The one interface every matrix product of Linear and Conv2d goes through.
+// The one interface every matrix product of Linear, Conv2d and the attention goes through.
 //
 // fp32 and lns-weights training use EigenMatmul. The `lns-full` numerics mode plugs in LnsMatmul
 // (lns_matmul.hpp): it encodes both operands to LNS formats chosen by the role (weights,
@@ -17,6 +17,10 @@ enum class GemmRole {
   forward,          ///< activations x weights^T
   backward_data,    ///< activation gradients x weights
   backward_weight,  ///< activation gradients^T x activations
+  // The attention's products of two activations (attention.hpp), named by their operands:
+  activation_activation,  ///< activations x activations: Q K^T, P V (forward)
+  gradient_activation,    ///< activation gradients x activations: dO V^T, dS K, dS^T Q
+  activation_gradient,    ///< activations x activation gradients: P^T dO
 };
 
 template <typename T>

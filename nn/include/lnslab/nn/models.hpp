@@ -8,6 +8,8 @@
 //        16x14x14 and 32x5x5 maps); a third width h adds a hidden Linear(h) -> ReLU before the
 //        classifier
 // Optional batch normalisation after every Linear/Conv but the last (affine as configured).
+//   transformer: a character-level decoder-only transformer (transformer.hpp); its input is
+//        `context` token ids, its "classes" the vocabulary.
 #include <string>
 #include <vector>
 
@@ -15,12 +17,23 @@
 
 namespace lnslab::nn {
 
+/// The transformer's sizes (used only when ModelSpec::kind is "transformer").
+struct TransformerSpec {
+  int layers = 2;    ///< pre-norm blocks
+  int width = 64;    ///< model width (embedding size), a multiple of heads
+  int heads = 4;     ///< attention heads
+  int context = 64;  ///< tokens per window
+  bool layernorm_affine = false;
+  friend bool operator==(const TransformerSpec&, const TransformerSpec&) = default;
+};
+
 struct ModelSpec {
-  std::string kind = "mlp";  ///< "mlp" | "cnn" | "cgan" (build_model builds only the first two)
+  std::string kind = "mlp";  ///< "mlp" | "cnn" | "transformer" | "cgan" (build_model: not cgan)
   std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {16, 32})
                             ///< [+ hidden]; cgan base width (default {32})
   bool batchnorm = false;
   bool batchnorm_affine = false;
+  TransformerSpec transformer;
 };
 
 /// Throws ConfigError for an unknown kind or bad widths.

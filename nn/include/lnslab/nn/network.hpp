@@ -27,6 +27,8 @@ class Network {
   Shape output_shape() const;
   std::size_t layer_count() const { return layers_.size(); }
   const Layer<T>& layer(std::size_t i) const { return *layers_.at(i); }
+  /// The name its tensors are declared under (e.g. "fc1", "block1.attn").
+  const std::string& layer_name(std::size_t i) const { return names_.at(i); }
   ParamStore<T>& params() { return *store_; }
   const ParamStore<T>& params() const { return *store_; }
   /// Routes every matrix product through `backend` (must outlive the network).

@@ -23,9 +23,19 @@ struct Provenance {
   unsigned hardware_threads = 0;
 };
 
+/// A language model's text (TextCorpus): sizes, and the unigram baseline.
+struct TextSummary {
+  std::size_t files = 0, train_characters = 0, validation_characters = 0;
+  std::size_t train_documents = 0, validation_documents = 0;
+  /// Validation cross-entropy of the training text's byte frequencies (add-one smoothed), in bits
+  /// per character: what a model must beat to have learned more than letter frequencies.
+  double unigram_val_bits_per_char = 0;
+};
+
 struct DataSummary {
-  std::string train, test;  ///< dataset names
-  std::size_t train_images = 0, validation_images = 0, test_images = 0;
+  std::string train, test;  ///< dataset names (a language model: the corpus, and none)
+  std::size_t train_images = 0, validation_images = 0, test_images = 0;  ///< LM: windows
+  std::optional<TextSummary> text;                                       ///< language models only
 };
 
 /// lns-full: every GEMM of training ran on this simulated accelerator.
@@ -51,9 +61,16 @@ struct RunRecord {
   /// What the model-specific scores were computed with (cgan: the feature classifier's
   /// checkpoint hash, file and test accuracy, and the samples scored per class).
   std::map<std::string, std::string> scorer;
-  /// The last epoch's test accuracy (none before the first epoch, or for a model without one).
+  /// The last epoch's test accuracy (none before the first epoch, for a language model or a model without one).
   std::optional<double> final_test_accuracy() const;
+  /// A language model's last validation loss in bits per character (none otherwise).
+  std::optional<double> final_val_bits_per_char() const;
 };
+
+/// Nats to bits.
+inline double bits_per_char(double nats) {
+  return nats / 0.69314718055994530942;
+}
 
 /// The record of `trainer` as it stands.
 RunRecord make_run_record(const Trainer& trainer, Provenance provenance, double wall_seconds);

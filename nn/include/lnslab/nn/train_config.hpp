@@ -26,6 +26,10 @@ struct TrainConfig {
       0.0;  ///< 0: the optimizer's default (sgd 0.1, adam 1e-3, madam 0.01, lns-madam 0.016)
   int epochs = 10;
   int batch = 128;
+  /// Each step's batch is split into this many fixed micro-batches whose gradients are summed in
+  /// micro-batch order (micro_batches.hpp): the run's bits then do not depend on how many
+  /// processes share the micro-batches. 1: the whole batch at once.
+  int micro_batches = 1;
   std::string schedule = "none";  ///< see schedule.hpp
   std::uint64_t seed = 1;
   std::string data_dir;         ///< empty: the synthetic set (tests); the CLI fills the default
@@ -48,6 +52,9 @@ struct TrainConfig {
   std::string gradient_format;
   std::string weight_gemm_format;
   InitConfig init;
+  /// The instruction set of the float products (isa.hpp): best (this CPU's widest, resolved to
+  /// its name), avx512, avx2 or portable. Runs are bit-identical per ISA, not across ISAs.
+  std::string isa = "best";
 
   /// Fills defaults, canonicalises optimizer/numerics and validates everything (ConfigError).
   void resolve();

@@ -31,6 +31,23 @@ namespace lnslab::nn {
 template <typename T>
 sim::Workload forward_workload(const Network<T>& network, int batch);
 
+/// The training step of `network` at `batch` (>= 1), as the simulator costs it. A network of
+/// Linear/Conv2d layers: sim::training_step(forward_workload(network, batch)). A network with
+/// embeddings, residual blocks and attention (the transformer) is walked layer by layer:
+///   per-position Linear(in -> out) over P positions:  GEMM M = batch * P, N = out, K = in;
+///     backward dX (M, K, N) for every one (the embedding below needs it) and dW (K, N, M);
+///     a weight update of K * N
+///   CausalSelfAttention, per sample and head (P positions, dh = width / heads):
+///     forward  S = Q K^T (P, P, dh), O = P V (P, dh, P)
+///     backward dP = dO V^T (P, P, dh), dV = P^T dO, dQ = dS K, dK = dS^T Q (each P, dh, P),
+///     no weights, no update (the softmax and its mask are not GEMMs)
+///   Embedding(vocab -> d), PositionalEmbedding(P x d): no GEMM (lookups, adds), a weight update
+///     of vocab * d and P * d
+///   LayerNorm, GELU: nothing; biases are not counted (as above).
+/// Names: the layers' own, e.g. block1.attn.qkv, block1.attn.attention.scores, head.
+template <typename T>
+sim::Workload training_workload(const Network<T>& network, int batch);
+
 /// The forward GEMMs of the model `spec` builds for inputs of `input` and `classes` classes
 /// (build_model's errors for a bad spec). For cgan: the generator's forward GEMMs ("G.<layer>")
 /// then the discriminator's on the generated batch ("D.<layer>"), generating and judging one
@@ -47,5 +64,7 @@ sim::Workload training_workload(const ModelSpec& spec, Shape input, int classes,
 
 extern template sim::Workload forward_workload<float>(const Network<float>&, int);
 extern template sim::Workload forward_workload<double>(const Network<double>&, int);
+extern template sim::Workload training_workload<float>(const Network<float>&, int);
+extern template sim::Workload training_workload<double>(const Network<double>&, int);
 
 }  // namespace lnslab::nn

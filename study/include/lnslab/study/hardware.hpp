@@ -67,9 +67,12 @@ sim::Config hardware_config(const sim::Config& tmpl, const TrainedAs& run);
 /// A baseline array of PE type `pe` (fp32, int8, fp16, bf16) derived from `tmpl`.
 sim::Config baseline_config(const sim::Config& tmpl, sim::PeType pe);
 
-/// Simulates one training step `step` (at `batch`; e.g. sim::training_step of a forward workload,
-/// or nn::training_workload) on `config`.
-HardwareCost cost_step(const sim::Config& config, const sim::Workload& step,
+/// Simulates one training step of `forward` (a forward workload at `batch`) on `config`.
+HardwareCost cost_step(const sim::Config& config, const sim::Workload& forward,
                        const std::string& model, int batch);
+/// The same for a whole training step already derived (forward, backward, updates), e.g.
+/// nn::training_workload of a transformer.
+HardwareCost cost_training_step(const sim::Config& config, const sim::Workload& step,
+                                const std::string& model, int batch);
 
 }  // namespace lnslab::study

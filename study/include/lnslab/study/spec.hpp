@@ -2,8 +2,8 @@
 // A study file (TOML) and the grid of runs it names.
 //
 //   name = "default"
-//   data = "/usr/share/datasets/fashion-mnist"   # or "synthetic" (tests)
-//   models = ["mlp"]
+//   data = "/usr/share/datasets/fashion-mnist"   # or "synthetic" (tests); transformer: text
+//   models = ["mlp"]                             # mlp, cnn; or transformer alone
 //   seeds = [1, 2]
 //   epochs = 10
 //   batch = 128
