@@ -352,7 +352,7 @@ RunRecord make_run_record(const CganTrainer& trainer, Provenance provenance, dou
   r.settings = trainer.config();
   r.provenance = std::move(provenance);
   r.data = {trainer.train_set().name, trainer.test_set().name, trainer.train_set().size(), 0,
-            trainer.test_set().size()};
+            trainer.test_set().size(), std::nullopt};
   r.trainable_parameters = trainer.generator().params().trainable_size() +
                            trainer.discriminator().params().trainable_size();
   r.storage = trainer.config().lns_weights() ? trainer.config().format : std::string("fp32");
