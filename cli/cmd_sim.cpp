@@ -102,13 +102,15 @@ nn::Shape parse_input(const std::string& text) {
   return {dims[0], dims[1], dims[2]};
 }
 
-// --model: the network of `lnslab train --model M --widths W` on inputs of --input and --classes.
+// --model: the network of `lnslab train --model M --widths W` on inputs of --input and --classes
+// (with --train, its training step: for cgan both networks' step, nn/workload.hpp).
 sim::Workload model_workload(const SimOptions& o) {
   nn::ModelSpec spec;
   spec.kind = o.model;
   spec.widths = o.widths;
   try {
-    return nn::forward_workload(spec, parse_input(o.input), o.classes, o.batch);
+    return o.train ? nn::training_workload(spec, parse_input(o.input), o.classes, o.batch)
+                   : nn::forward_workload(spec, parse_input(o.input), o.classes, o.batch);
   } catch (const nn::ConfigError& e) {
     throw InputError(std::string("--model: ") + e.what());
   } catch (const std::bad_alloc&) {
@@ -119,10 +121,9 @@ sim::Workload model_workload(const SimOptions& o) {
 // A topology's conv output sizes follow the config's timing mode (SCALE-Sim's rounding in
 // scalesim mode), so each config gets its own copy of the workload.
 sim::Workload load_workload(const SimOptions& o, const sim::Config& c) {
+  if (!o.model.empty()) return model_workload(o);
   sim::Workload w;
-  if (!o.model.empty()) {
-    w = model_workload(o);
-  } else if (!o.topology.empty()) {
+  if (!o.topology.empty()) {
     w = sim::load_topology(o.topology, o.batch, sim::conv_output(c.array.timing));
   } else {
     for (std::size_t i = 0; i < o.gemms.size(); ++i) {
@@ -208,12 +209,14 @@ void register_sim(CLI::App& app) {
   topo->excludes(gemm);
   gemm->excludes(topo);
   auto* model = sub->add_option("--model", o->model,
-                                "A model of lnslab train (mlp or cnn): the forward GEMMs of the "
-                                "network it builds (instead of --topology or --gemm)");
-  model->check(CLI::IsMember({"mlp", "cnn"}));
+                                "A model of lnslab train (mlp, cnn or cgan): the forward GEMMs of "
+                                "the network it builds (cgan: generator then discriminator; with "
+                                "--train both networks' step), instead of --topology or --gemm");
+  model->check(CLI::IsMember({"mlp", "cnn", "cgan"}));
   auto* widths = sub->add_option("--widths", o->widths,
                                  "--model's widths, as for lnslab train (mlp hidden widths, "
-                                 "default 256; cnn channels, default 16,32, [+ hidden])")
+                                 "default 256; cnn channels, default 16,32, [+ hidden]; cgan base "
+                                 "width, default 32)")
                      ->delimiter(',')
                      ->check(CLI::Range(1, 1 << 16));
   auto* input = sub->add_option("--input", o->input,

@@ -23,9 +23,11 @@
 #include "common.hpp"
 #include "data_dir.hpp"
 #include "lnslab/lns/format.hpp"
+#include "lnslab/nn/cgan_trainer.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/isa.hpp"
+#include "lnslab/nn/gan_score.hpp"
 #include "lnslab/nn/optimizers/registry.hpp"
 #include "lnslab/nn/run_record.hpp"
 #include "lnslab/nn/text_corpus.hpp"
@@ -33,6 +35,7 @@
 #include "lnslab/nn/transformer.hpp"
 #include "lnslab_version.hpp"
 #include "mpi_env.hpp"
+#include "train_cgan.hpp"
 #include "train_report.hpp"
 #ifdef LNSLAB_HAVE_MPI
 #include "lnslab/dist/session.hpp"
@@ -47,6 +50,7 @@ struct TrainArgs {
   std::string out;
   std::string resume;
   bool micro_batches_given = false;
+  std::string score_cache;
 };
 
 // The ranks of an `mpirun -n N lnslab train --micro-batches S` job (one process otherwise): who
@@ -216,7 +220,9 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   std::string checkpoint;
   if (!args.resume.empty()) {
     checkpoint = ranks.from_rank0([&] { return read_binary(args.resume); });
-    config = nn::Trainer::checkpoint_config(checkpoint);
+    config = nn::CganTrainer::is_checkpoint(checkpoint)
+                 ? nn::CganTrainer::checkpoint_config(checkpoint)
+                 : nn::Trainer::checkpoint_config(checkpoint);
     // Explicit options must agree with the checkpoint (restore() names any difference), except
     // --epochs, which may extend the run.
     for (const Setting& s : settings)
@@ -240,6 +246,19 @@ void run(const TrainArgs& args, const std::vector<Setting>& settings) {
   if (config.data_dir.empty()) config.data_dir = text ? nn::default_text_dir : nn::default_data_dir;
   if (config.numerics == "lns-full" && config.accelerator.empty())
     config.accelerator = default_accelerator();
+
+  if (config.model.kind == "cgan") {
+    // The GAN's step splits no batch (micro-batches, ranks): refused, never ignored.
+    if (ranks.size() > 1 || config.micro_batches != 1)
+      throw InputError("--micro-batches: does not apply to --model cgan (its step takes none)");
+    config.resolve();
+    run_cgan({config, checkpoint, args.resume, args.out,
+              args.score_cache.empty() ? nn::default_score_cache_dir()
+                                       : std::filesystem::path(args.score_cache)});
+    return;
+  }
+  if (!args.score_cache.empty())
+    throw InputError("--score-cache: applies to --model cgan only (its feature classifier)");
 
   std::unique_ptr<nn::Trainer> made;
   std::string setup_error;
@@ -373,11 +392,15 @@ void register_train(CLI::App& app) {
   };
   const std::optional<nn::OptimizerOption> none;
   using Opt = nn::OptimizerOption;
-  add(cmd->add_option("--model", c.model.kind, "mlp | cnn | transformer")->capture_default_str(),
+  add(cmd->add_option("--model", c.model.kind,
+                      "mlp | cnn | transformer | cgan (class-conditional GAN, scored by a Fréchet "
+                      "distance)")
+          ->capture_default_str(),
       [](const TrainArgs& a, nn::TrainConfig& t) { t.model.kind = a.c.model.kind; });
   add(
       cmd->add_option("--widths", c.model.widths,
-                      "mlp hidden widths (default 256) or cnn channels (default 16,32)")
+                      "mlp hidden widths (default 256), cnn channels (default 16,32) or the cgan "
+                      "base width (default 32)")
           ->delimiter(','),
       [](const TrainArgs& a, nn::TrainConfig& t) {
         t.model.widths = a.c.model.widths.empty() ? nn::model_widths(a.c.model) : a.c.model.widths;
@@ -538,6 +561,9 @@ void register_train(CLI::App& app) {
       });
   cmd->add_option("--out", args->out, "directory for metrics.csv, run.json, checkpoint.lnsck");
   cmd->add_option("--resume", args->resume, "continue a checkpoint (checkpoint.lnsck)");
+  cmd->add_option("--score-cache", args->score_cache,
+                  "cgan: directory of the cached feature classifier (default "
+                  "$XDG_CACHE_HOME/lnslab, else $HOME/.cache/lnslab)");
 
   cmd->callback([args, settings, micro] {
     args->micro_batches_given = micro->count() > 0;

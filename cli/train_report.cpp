@@ -69,6 +69,17 @@ void TrainProgress::epoch(const nn::EpochRecord& r) {
   std::fflush(stdout);
 }
 
+void TrainProgress::epoch_line(const nn::EpochRecord& r, const std::string& metrics) {
+  if (terminal_) std::fputs("\r\033[K", stdout);
+  last_shown_ = -1.0;
+  std::fprintf(stdout, "%s\n",
+               fmt::format("epoch {}/{}  lr {:.4g}{}  {}  {:.1f} s  {:.0f} img/s", r.epoch, epochs_,
+                           r.lr, r.lr_note.empty() ? "" : " (" + r.lr_note + ")", metrics,
+                           r.seconds, r.images_per_second)
+                   .c_str());
+  std::fflush(stdout);
+}
+
 std::string train_metrics_csv(const nn::Trainer& trainer) {
   if (trainer.corpus() != nullptr) {
     const int context = trainer.config().model.transformer.context;

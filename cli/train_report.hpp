@@ -17,6 +17,8 @@ class TrainProgress {
       : epochs_(epochs), terminal_(terminal), text_context_(text_context) {}
   void batch(const nn::BatchProgress& p);
   void epoch(const nn::EpochRecord& r);
+  /// An epoch's line for a model with its own metrics: epoch, lr, `metrics`, time, images/s.
+  void epoch_line(const nn::EpochRecord& r, const std::string& metrics);
 
  private:
   int epochs_;

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libeigen3-dev libfmt-dev catch2 libbenchmark-dev libcli11-dev
-  libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev
+  libtomlplusplus-dev zlib1g-dev nlohmann-json3-dev libpng-dev
   gnuplot-nox dataset-fashion-mnist clang-format git
   fortunes                  # English text for the transformer (/usr/share/games/fortunes)
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)

@@ -1,5 +1,9 @@
 #include "lnslab/nn/isa.hpp"
 
+#include <Eigen/Core>
+
+#include "float_gemm/gemm_kernel.hpp"
+
 #include "lnslab/lns/kernels/isa.hpp"
 #include "lnslab/nn/errors.hpp"
 
@@ -67,6 +71,13 @@ void use_isa(Isa isa) {
   lns::set_kernel_isa(isa == Isa::avx512 ? lns::KernelIsa::best
                       : isa == Isa::avx2 ? lns::KernelIsa::avx2
                                          : lns::KernelIsa::portable);
+}
+
+void fix_training_environment(Isa isa) {
+  Eigen::setNbThreads(1);
+  Eigen::setCpuCacheSizes(float_gemm::eigen_l1_bytes, float_gemm::eigen_l2_bytes,
+                          float_gemm::eigen_l3_bytes);
+  use_isa(isa);
 }
 
 Isa active_isa() {

@@ -1,5 +1,6 @@
 #include "lnslab/nn/models.hpp"
 
+#include "lnslab/nn/cgan.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/transformer.hpp"
 
@@ -9,6 +10,7 @@ std::vector<int> model_widths(const ModelSpec& spec) {
   if (!spec.widths.empty()) return spec.widths;
   if (spec.kind == "transformer") return {};
   if (spec.kind == "cnn") return {16, 32};
+  if (spec.kind == "cgan") return {cgan_default_width};
   return {256};
 }
 
@@ -51,8 +53,12 @@ Network<T> build_model(const ModelSpec& spec, Shape input, int classes) {
       b.relu();
     }
     b.linear(classes);
+  } else if (spec.kind == "cgan") {
+    throw ConfigError(
+        "model cgan is two networks (build_cgan_generator, build_cgan_discriminator "
+        "in cgan.hpp), not one classifier");
   } else {
-    throw ConfigError("unknown model '" + spec.kind + "': expected mlp, cnn or transformer");
+    throw ConfigError("unknown model '" + spec.kind + "': expected mlp, cnn, transformer or cgan");
   }
   return b.build();
 }

@@ -113,6 +113,7 @@ nlohmann::json to_json(const RunRecord& r) {
       x["val_perplexity_per_char"] = number_or_null(std::exp(e.val_loss));
       x["tokens_per_second"] = e.images_per_second * r.settings.model.transformer.context;
     }
+    if (!e.metrics.empty()) epochs.back()["metrics"] = e.metrics;
   }
   j["epochs"] = epochs;
   j["completed_epochs"] = r.completed_epochs;
@@ -123,6 +124,8 @@ nlohmann::json to_json(const RunRecord& r) {
                       {"steps", r.simulated->steps},
                       {"cycles_per_step", r.simulated->cycles_per_step},
                       {"energy_pj_per_step", r.simulated->energy_pj_per_step}};
+  if (!r.initial_metrics.empty()) j["initial_metrics"] = r.initial_metrics;
+  if (!r.scorer.empty()) j["scorer"] = r.scorer;
   const std::optional<double> final_acc = r.final_test_accuracy();
   j["final_test_accuracy"] = final_acc ? nlohmann::json(*final_acc) : nlohmann::json(nullptr);
   if (const std::optional<double> bpc = r.final_val_bits_per_char())
@@ -169,6 +172,7 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
       x.val_accuracy = number_or_nan(e.at("val_accuracy"));
       x.test_loss = number_or_nan(e.at("test_loss"));
       x.test_accuracy = number_or_nan(e.at("test_accuracy"));
+      if (e.contains("metrics")) x.metrics = e.at("metrics").get<std::map<std::string, double>>();
       x.seconds = e.at("seconds").get<double>();
       x.images_per_second = e.at("images_per_second").get<double>();
       r.epochs.push_back(std::move(x));
@@ -182,6 +186,9 @@ RunRecord run_record_from_json(const nlohmann::json& j) {
           s.at("accelerator").get<std::string>(), s.at("steps").get<std::uint64_t>(),
           s.at("cycles_per_step").get<double>(), s.at("energy_pj_per_step").get<double>()};
     }
+    if (j.contains("initial_metrics"))
+      r.initial_metrics = j.at("initial_metrics").get<std::map<std::string, double>>();
+    if (j.contains("scorer")) r.scorer = j.at("scorer").get<std::map<std::string, std::string>>();
     // Redundant fields must agree with the record they summarise.
     const std::optional<double> final_acc = r.final_test_accuracy();
     if (final_acc ? j.at("final_test_accuracy") != nlohmann::json(*final_acc)

@@ -100,6 +100,23 @@ const OptimizerDescriptor& effective_optimizer(const TrainConfig& c) {
   return *l;
 }
 
+namespace {
+// The cgan's networks are fixed but for their width (cgan.hpp); settings of the classifiers'
+// training that it has no use for are errors.
+void check_cgan_settings(const TrainConfig& c) {
+  if (c.numerics == "lns-full")
+    throw ConfigError("model cgan trains with fp32 or lns-weights numerics, not lns-full");
+  if (c.validation != 0.0)
+    throw ConfigError("model cgan takes no validation split (its scores use the test set)");
+  if (c.model.batchnorm || c.model.batchnorm_affine)
+    throw ConfigError(
+        "model cgan has its own batch norm (generator only, not affine): "
+        "batchnorm options do not apply");
+  if (model_widths(c.model).size() != 1 || model_widths(c.model)[0] < 1)
+    throw ConfigError("model cgan: --widths expects one positive base width (default 32)");
+}
+}  // namespace
+
 void TrainConfig::resolve() {
   const OptimizerDescriptor* d = &nn::optimizer(optimizer);
   if (numerics.empty()) numerics = d->lns_weights ? "lns-weights" : "fp32";
@@ -118,9 +135,11 @@ void TrainConfig::resolve() {
     if (!d->takes(o) && differs_from_default(*this, o))
       throw ConfigError(fmt::format("setting '{}' does not apply to optimizer '{}' (it takes: {})",
                                     to_string(o), d->name, option_list(*d)));
-  if (model.kind != "mlp" && model.kind != "cnn" && model.kind != "transformer")
-    throw ConfigError("unknown model '" + model.kind + "': expected mlp, cnn or transformer");
+  if (model.kind != "mlp" && model.kind != "cnn" && model.kind != "transformer" &&
+      model.kind != "cgan")
+    throw ConfigError("unknown model '" + model.kind + "': expected mlp, cnn, transformer or cgan");
   check_model_settings(*this);
+  if (model.kind == "cgan") check_cgan_settings(*this);
   if (lr == 0.0) lr = default_lr();
   if (!(lr > 0.0) || !std::isfinite(lr))
     throw ConfigError(fmt::format("lr {} is not a positive number", lr));

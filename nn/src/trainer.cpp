@@ -9,7 +9,6 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "float_gemm/gemm_kernel.hpp"
 #include "lnslab/nn/checkpoint.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/init.hpp"
@@ -35,12 +34,7 @@ TrainConfig resolved(TrainConfig c) {
 }
 
 void fix_float_environment(const TrainConfig& c) {
-  // One thread, and cache-size hints fixed so that GEMM blocking (hence the order of float sums)
-  // does not depend on the machine's caches; the run's ISA (resolve() checked name and CPU).
-  Eigen::setNbThreads(1);
-  Eigen::setCpuCacheSizes(float_gemm::eigen_l1_bytes, float_gemm::eigen_l2_bytes,
-                          float_gemm::eigen_l3_bytes);
-  use_isa(*parse_isa(c.isa));
+  fix_training_environment(*parse_isa(c.isa));  // resolve() checked the name and the CPU
 }
 
 Network<float> build_for(const TrainConfig& c, const Dataset& train) {

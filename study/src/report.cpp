@@ -67,6 +67,10 @@ StudyResults analyse(const Study& study, const fs::path& out) {
 
 std::string format_tables(const StudyResults& r) {
   std::string s = detail::main_table(r);
+  if (const std::string m = detail::metrics_table(r); !m.empty())
+    s += "\nModel-specific scores of the final epoch (cgan: Fréchet distance of the feature "
+         "classifier's features, lower is better; class accuracy of the samples):\n\n" +
+         m;
   s += "\nEnergy per training step (uJ), each configuration on its own hardware, and the "
        "baseline arrays:\n\n" +
        detail::energy_table(r);

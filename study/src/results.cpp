@@ -40,10 +40,10 @@ std::string fp32_family(const std::string& optimizer) {
   return d ? d->fp32_family : optimizer;
 }
 
-// A model's training step at a batch size: the study's [topologies] CSV for it when there is one
-// (conv output sizes rounded as `config`'s timing mode does), else the network its runs train
-// (nn/workload.hpp) on the study's data: the synthetic set's shape, the IDX test split's, or
-// the transformer's context of byte ids.
+// A model's training step at a batch size: sim::training_step of the study's [topologies] CSV for
+// it when there is one (conv output sizes rounded as `config`'s timing mode does), else the step
+// of the network its runs train (nn/workload.hpp: a cgan step is both networks') on the study's
+// data: the synthetic set's shape, the IDX test split's, or the transformer's context of byte ids.
 class StepOf {
  public:
   StepOf(const Study& study, const sim::Config& config) : study_(study), config_(config) {}
@@ -71,8 +71,7 @@ class StepOf {
           input_ = {test.shape, test.classes};
         }
       }
-      return sim::training_step(
-          nn::forward_workload(run->model_spec, input_->first, input_->second, batch));
+      return nn::training_workload(run->model_spec, input_->first, input_->second, batch);
     } catch (const StudyError&) {
       throw;
     } catch (const std::exception& e) {
@@ -104,6 +103,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
   std::vector<GroupResult> groups;
   std::map<std::string, std::size_t> index;
   std::map<std::string, std::vector<double>> test_acc, train_acc, speed;
+  std::map<std::string, std::map<std::string, std::vector<double>>> metrics;
   std::map<std::string, std::vector<std::vector<double>>> train_curves, test_curves;
   for (const RunSpec& run : study.runs) {
     const fs::path file = run_dir(out, run) / "run.json";
@@ -121,7 +121,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
                        "the study's tables, plots and lr sweeps aggregate test accuracy and do "
                        "not aggregate language-model runs yet (each run's run.json and "
                        "metrics.csv are in its directory)");
-    if (!record.final_test_accuracy())
+    if (record.epochs.empty())
       throw StudyError(file.string() + ": the run's record has no completed epoch");
     // The record must be of this run (a stale directory of another configuration is not).
     const nn::TrainConfig& s = record.settings;
@@ -150,7 +150,9 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     GroupResult& g = groups[it->second];
     g.seeds.push_back(run.seed);
     g.run_ids.push_back(run.id);
-    test_acc[run.group].push_back(*record.final_test_accuracy());
+    if (const auto acc = record.final_test_accuracy()) test_acc[run.group].push_back(*acc);
+    for (const auto& [name, value] : record.epochs.back().metrics)
+      metrics[run.group][name].push_back(value);
     std::vector<double> tr, te;
     double ips = 0.0;
     for (const nn::EpochRecord& e : record.epochs) {
@@ -165,6 +167,8 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
   }
   for (GroupResult& g : groups) {
     g.test_accuracy = stat_of(test_acc[g.group]);
+    g.has_test_accuracy = !test_acc[g.group].empty();
+    for (const auto& [name, values] : metrics[g.group]) g.metrics[name] = stat_of(values);
     g.train_accuracy = stat_of(train_acc[g.group]);
     g.images_per_second = stat_of(speed[g.group]).mean;
     auto mean_curve = [](const std::vector<std::vector<double>>& curves) {
@@ -187,7 +191,7 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
         continue;
       if (ref == nullptr || (r.lr == g.lr && ref->lr != g.lr)) ref = &r;
     }
-    if (ref) {
+    if (ref && ref->has_test_accuracy && g.has_test_accuracy) {
       g.delta_vs_fp32 = g.test_accuracy.mean - ref->test_accuracy.mean;
       g.reference_group = ref->group;
     }
@@ -205,10 +209,10 @@ std::vector<ModelCosts> cost(const Study& study, std::vector<GroupResult>& group
   }
   std::vector<ModelCosts> models;
   // Per model and batch (a study trains one network per model).
-  std::map<std::pair<std::string, int>, sim::Workload> forward;  // training steps
+  std::map<std::pair<std::string, int>, sim::Workload> steps;
   StepOf step_of(study, tmpl);
   auto workload = [&](const GroupResult& g) -> const sim::Workload& {
-    auto [it, inserted] = forward.try_emplace({g.model, g.batch});
+    auto [it, inserted] = steps.try_emplace({g.model, g.batch});
     if (inserted) it->second = step_of(g.group, g.model, g.batch);
     return it->second;
   };
@@ -292,6 +296,11 @@ nlohmann::json to_json(const GroupResult& g) {
                    {"test_loss_per_epoch", g.test_loss},
                    {"lr", g.lr},
                    {"batch", g.batch}};
+  if (!g.has_test_accuracy) j["test_accuracy"] = nullptr;
+  if (!g.metrics.empty()) {
+    j["metrics"] = nlohmann::json::object();
+    for (const auto& [name, st] : g.metrics) j["metrics"][name] = stat(st);
+  }
   j["hardware"] = g.hardware ? to_json(*g.hardware) : nlohmann::json(nullptr);
   j["delta_vs_fp32"] = g.delta_vs_fp32 ? nlohmann::json(*g.delta_vs_fp32) : nlohmann::json(nullptr);
   j["reference_group"] = g.reference_group;

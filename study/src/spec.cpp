@@ -171,6 +171,9 @@ double expected_cost(const nn::TrainConfig& c) {
   double factor = c.model.kind == "cnn" ? 8.0 : 1.0;
   // An epoch of the default transformer over the fortunes corpus takes about 40 MLP epochs.
   if (c.model.kind == "transformer") factor = 40.0;
+  // cgan: both networks, two discriminator passes a step (measured 60-150 images/s on the shared
+  // 2-core machine against the MLP's ~13,000)
+  if (c.model.kind == "cgan") factor = 150.0;
   if (c.numerics == "lns-full") factor *= 10.0;
   // LNS-stored float rules re-encode every weight each step
   if (c.descriptor().lns_weights && !nn::update_rule(c).exponent_update) factor *= 2.0;

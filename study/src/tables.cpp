@@ -81,8 +81,9 @@ std::string main_table(const StudyResults& r) {
         std::to_string(g.bits),
         fmt::format("{:g}", g.lr),
         std::to_string(g.seeds.size()),
-        fmt::format("{} [{}, {}]", pct(g.test_accuracy.mean), pct(g.test_accuracy.min),
-                    pct(g.test_accuracy.max)),
+        g.has_test_accuracy ? fmt::format("{} [{}, {}]", pct(g.test_accuracy.mean),
+                                          pct(g.test_accuracy.min), pct(g.test_accuracy.max))
+                            : "-",
         g.delta_vs_fp32 ? fmt::format("{:+.2f}", 100.0 * *g.delta_vs_fp32) : "-",
         pct(g.train_accuracy.mean),
         fmt::format("{:.0f}", g.images_per_second)};
@@ -93,6 +94,31 @@ std::string main_table(const StudyResults& r) {
       row.push_back(fmt::format("{:.3f}", h.cycles * 1e-6));
       row.push_back(ratio(h.energy_pj, baseline(r, g.model, g.batch, "fp32")));
       row.push_back(ratio(h.energy_pj, baseline(r, g.model, g.batch, "int8")));
+    }
+    rows.push_back(row);
+  }
+  return markdown(rows);
+}
+
+std::string metrics_table(const StudyResults& r) {
+  std::vector<std::string> names;  // every metric of any configuration, in name order
+  for (const GroupResult& g : r.groups)
+    for (const auto& [name, st] : g.metrics)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  if (names.empty()) return {};
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> header{"configuration", "model", "bits", "lr", "seeds"};
+  for (const std::string& n : names) header.push_back(n + " (mean [min, max])");
+  std::vector<std::vector<std::string>> rows{header};
+  for (const GroupResult& g : r.groups) {
+    if (g.metrics.empty()) continue;
+    std::vector<std::string> row{config_name(g), g.model, std::to_string(g.bits),
+                                 fmt::format("{:g}", g.lr), std::to_string(g.seeds.size())};
+    for (const std::string& n : names) {
+      const auto it = g.metrics.find(n);
+      row.push_back(it == g.metrics.end() ? "-"
+                                          : fmt::format("{:.4g} [{:.4g}, {:.4g}]", it->second.mean,
+                                                        it->second.min, it->second.max));
     }
     rows.push_back(row);
   }

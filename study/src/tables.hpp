@@ -17,6 +17,9 @@ const HardwareCost* baseline(const StudyResults& r, const std::string& model, in
 std::string main_table(const StudyResults& r);
 /// Energy per step split into compute, on-chip, off-chip and update, configurations and baselines.
 std::string energy_table(const StudyResults& r);
+/// The model-specific final metrics (e.g. a cgan's frechet_distance, lower is better, and
+/// sample_class_accuracy), mean and range over seeds; empty when no configuration has any.
+std::string metrics_table(const StudyResults& r);
 /// Each model's step on the listed accelerators as configured (cross-costing).
 std::string listed_table(const StudyResults& r);
 /// LNS vs INT8 over array and batch sizes, and what it says.

@@ -1,10 +1,14 @@
 // Per-layer and whole-network gradient checks by central differences in double.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <memory>
 #include <vector>
 
 #include "gradcheck.hpp"
 #include "lnslab/lns/rng.hpp"
+#include "lnslab/nn/cgan.hpp"
+#include "lnslab/nn/gan_layers.hpp"
 #include "lnslab/nn/init.hpp"
 #include "lnslab/nn/loss.hpp"
 #include "lnslab/nn/models.hpp"
@@ -191,4 +195,92 @@ TEST_CASE("whole-network gradients: mlp with batch norm, cnn", "[gradcheck]") {
     auto net = nn::build_model<double>(spec, Shape{1, 12, 12}, 3);
     check_network(net, 3, 42);
   }
+}
+
+TEST_CASE("cGAN layers: LeakyReLU, Sigmoid, Reshape, Upsample2d gradients", "[gradcheck][cgan]") {
+  {
+    nn::NetworkBuilder<double> b(Shape{9, 1, 1});
+    b.layer(std::make_unique<nn::LeakyReLU<double>>(b.current_shape(), 0.2), "lrelu");
+    auto net = b.build();
+    check_projection(net, 5, 50);
+  }
+  {
+    nn::NetworkBuilder<double> b(Shape{9, 1, 1});
+    b.layer(std::make_unique<nn::Sigmoid<double>>(b.current_shape()), "sigmoid");
+    auto net = b.build();
+    check_projection(net, 5, 51);
+  }
+  {
+    // Reshape then upsample, then a convolution so that the upsampled layout matters.
+    nn::NetworkBuilder<double> b(Shape{18, 1, 1});
+    b.layer(std::make_unique<nn::Reshape<double>>(b.current_shape(), Shape{2, 3, 3}), "reshape");
+    b.layer(std::make_unique<nn::Upsample2d<double>>(b.current_shape(), 2), "up");
+    b.conv2d({2, 3, 1, 1, true});
+    auto net = b.build();
+    CHECK(net.output_shape() == Shape{2, 6, 6});
+    check_projection(net, 3, 52);
+  }
+}
+
+TEST_CASE("Upsample2d copies each value into its f x f block; Reshape keeps sizes", "[cgan]") {
+  nn::Upsample2d<double> up(Shape{2, 2, 3}, 3);
+  CHECK(up.output_shape() == Shape{2, 6, 9});
+  Matrix<double> x(1, 12), y;
+  for (int i = 0; i < 12; ++i) x(0, i) = i;
+  up.forward(x, y, Mode::eval);
+  for (int c = 0; c < 2; ++c)
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 9; ++j) CHECK(y(0, (c * 6 + i) * 9 + j) == c * 6 + (i / 3) * 3 + j / 3);
+  CHECK_THROWS_AS(nn::Reshape<double>(Shape{6, 1, 1}, Shape{1, 2, 2}), std::invalid_argument);
+}
+
+TEST_CASE("GAN logistic loss: value and gradient, real and generated", "[gradcheck][cgan]") {
+  Matrix<double> s(4, 1);
+  s << 0.3, -2.0, 40.0, -35.0;  // large |s| would overflow a naive log(1 + exp)
+  const std::vector<bool> real{true, false, true, false};
+  Matrix<double> ds;
+  int correct = 0;
+  const double loss = nn::gan_logistic_loss<double>(s, real, 0.5, &ds, &correct);
+  auto softplus = [](double u) { return std::log1p(std::exp(u)); };
+  const double expected =
+      0.5 * (softplus(-0.3) + softplus(-2.0) + std::log1p(std::exp(-40.0)) + softplus(-35.0));
+  CHECK(loss == Approx(expected).epsilon(1e-12));
+  CHECK(correct == 4);
+  auto f = [&] { return nn::gan_logistic_loss<double>(s, real, 0.5, nullptr); };
+  std::span<double> ss(s.data(), 4);
+  CHECK(nn::test::max_gradient_error(ss, std::span<const double>(ds.data(), 4), f) < tolerance);
+}
+
+TEST_CASE("whole-network gradients: cGAN generator and discriminator", "[gradcheck][cgan]") {
+  const Shape image{1, 8, 8};
+  {
+    auto g = nn::build_cgan_generator<double>(image, 3, 2);
+    CHECK(g.input_shape() == Shape{nn::cgan_latent + 3, 1, 1});
+    CHECK(g.output_shape() == image);
+    check_projection(g, 3, 60);
+  }
+  {
+    // The input gradient is what trains the generator through the discriminator.
+    auto d = nn::build_cgan_discriminator<double>(image, 3, 2);
+    CHECK(d.input_shape() == Shape{4, 8, 8});
+    CHECK(d.output_shape() == Shape{1, 1, 1});
+    check_projection(d, 3, 61);
+  }
+}
+
+TEST_CASE("cGAN inputs: one-hot class after the latent, class planes after the image", "[cgan]") {
+  Matrix<double> z(2, 3);
+  z << 1, 2, 3, 4, 5, 6;
+  const std::vector<int> labels{2, 0};
+  const Matrix<double> gin = nn::cgan_generator_input<double>(z, labels, 3);
+  Matrix<double> expected_g(2, 6);
+  expected_g << 1, 2, 3, 0, 0, 1, 4, 5, 6, 1, 0, 0;
+  CHECK(gin == expected_g);
+  const Matrix<double> img = Matrix<double>::Constant(2, 4, 0.5);  // 1 x 2 x 2
+  const Matrix<double> din = nn::cgan_discriminator_input<double>(img, labels, 3, Shape{1, 2, 2});
+  REQUIRE(din.cols() == 16);
+  for (int i = 0; i < 2; ++i)
+    for (int c = 0; c < 3; ++c)
+      CHECK(din.row(i).segment(4 + 4 * c, 4).sum() == (c == labels[i] ? 4.0 : 0.0));
+  CHECK(din.leftCols(4) == img);
 }

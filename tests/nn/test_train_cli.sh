@@ -72,4 +72,25 @@ else
   echo "note: this CPU runs only the portable ISA; resume at another ISA not checked"
 fi
 
+# The class-conditional GAN: sample grids, scores with the classifier's hash, bit-identical resume.
+gan_data=(--model cgan --data synthetic --train-limit 256 --batch 64 --seed 2
+  --score-cache "$work/cache")
+gan=("${gan_data[@]}" --widths 4 --optimizer adam --lr 2e-4)
+"$lnslab" train "${gan[@]}" --epochs 2 --out "$work/gan" > "$work/gan.log" 2>&1
+check "cgan run succeeds" '[ $? -eq 0 ]'
+check "cgan: the classifier is trained once and cached" 'ls "$work/cache"/feature-classifier-*.lnsck > /dev/null'
+check "cgan: a PNG grid per epoch" 'for e in 1 2; do [ "$(head -c 8 "$work/gan/samples-epoch-$e.png" | od -An -tx1 | tr -d " ")" = 89504e470d0a1a0a ] || exit 1; done'
+check "cgan: metrics.csv header" 'head -1 "$work/gan/metrics.csv" | grep -qx "epoch,lr,discriminator_loss,discriminator_accuracy,generator_loss,frechet_distance,sample_class_accuracy,seconds"'
+check "cgan: run.json has the scores and the classifier hash" 'grep -q "\"frechet_distance\"" "$work/gan/run.json" && grep -q "\"feature_classifier_hash\": \"crc32:" "$work/gan/run.json" && grep -q "\"initial_metrics\"" "$work/gan/run.json"'
+"$lnslab" train "${gan[@]}" --epochs 1 --out "$work/gan-part" > "$work/gan-part.log" 2>&1
+check "cgan: the second run loads the cached classifier" 'grep -q "^feature classifier: .*(crc32:" "$work/gan-part.log" && ! grep -q "training it once" "$work/gan-part.log"'
+"$lnslab" train --resume "$work/gan-part/checkpoint.lnsck" --epochs 2 --score-cache "$work/cache" --out "$work/gan-part" > /dev/null 2>&1
+check "cgan: resumed metrics equal the uninterrupted ones (all but seconds)" \
+  'diff <(cut -d, -f1-7 "$work/gan/metrics.csv") <(cut -d, -f1-7 "$work/gan-part/metrics.csv") > /dev/null'
+check "cgan: resumed grid equals the uninterrupted one" 'cmp -s "$work/gan/samples-epoch-2.png" "$work/gan-part/samples-epoch-2.png"'
+expect_input_error "score cache for a classifier" "--score-cache: applies to --model cgan only" --data synthetic --score-cache "$work/cache"
+expect_input_error "cgan with lns-full" "not lns-full" "${gan_data[@]}" --optimizer lns-madam --numerics lns-full
+expect_input_error "cgan with a validation split" "no validation split" "${gan[@]}" --validation 0.1
+expect_input_error "cgan with two widths" "one positive base width" "${gan_data[@]}" --widths 4,8
+
 exit $fail

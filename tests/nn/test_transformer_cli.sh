@@ -60,7 +60,7 @@ expect_input_error "a transformer option for the mlp" "--context: applies only t
 expect_input_error "an mlp option for the transformer" "--widths: does not apply to --model transformer" train "${tiny[@]}" --widths 32
 expect_input_error "micro-batches for the transformer" "--micro-batches: does not apply to --model transformer" train "${tiny[@]}" --micro-batches 2
 expect_input_error "a validation fraction for the transformer" "--validation: does not apply" train "${tiny[@]}" --validation 0.1
-expect_input_error "unknown model" "expected mlp, cnn or transformer" train --data synthetic --model rnn
+expect_input_error "unknown model" "expected mlp, cnn, transformer or cgan" train --data synthetic --model rnn
 
 gen_error() {  # name, expected message part, args...
   local name=$1 part=$2

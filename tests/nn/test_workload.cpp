@@ -6,6 +6,7 @@
 #include <tuple>
 #include <vector>
 
+#include "cgan_fixture.hpp"
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/models.hpp"
 #include "lnslab/nn/workload.hpp"
@@ -180,6 +181,39 @@ TEST_CASE("workload: the training step is the products a training step runs", "[
     std::sort(costed.begin(), costed.end());
     CHECK(ran == costed);
   }
+}
+
+TEST_CASE("workload: the cgan step is the products CganTrainer's step runs", "[nn][workload]") {
+  nn::CganTrainer t = nn::test::make_cgan(nn::test::small_cgan_config("adam"));
+  Recorder rec;
+  t.set_backend(rec);
+  const int batch = 3;
+  const nn::Matrix<float> x = nn::Matrix<float>::Constant(batch, 256, 0.5f);
+  const std::vector<int> y{0, 4, 9};
+  t.train_step(x, y, 1e-3);
+
+  auto key = [](sim::Pass p, std::int64_t m, std::int64_t n, std::int64_t k) {
+    if (p == sim::Pass::backward_weight && m > n) std::swap(m, n);
+    return std::make_tuple(p, m, n, k);
+  };
+  std::vector<std::tuple<sim::Pass, std::int64_t, std::int64_t, std::int64_t>> ran, costed;
+  for (const auto& [p, m, n, k] : rec.calls) ran.push_back(key(p, m, n, k));
+  const sim::Workload step =
+      nn::training_workload(t.config().model, nn::Shape{1, 16, 16}, 10, batch);
+  for (const sim::GemmOp& g : step.gemms)
+    costed.push_back(key(g.pass, g.shape.m, g.shape.n, g.shape.k));
+  std::sort(ran.begin(), ran.end());
+  std::sort(costed.begin(), costed.end());
+  CHECK(ran == costed);
+  // One update per weight tensor of both networks, K * N weights each.
+  std::int64_t updated = 0, weights = 0;
+  for (const sim::UpdateOp& u : step.updates) updated += u.weights;
+  for (const nn::Network<float>* net : {&t.generator(), &t.discriminator()})
+    for (const auto& info : net->params().infos())
+      if (info.role == nn::ParamRole::weight) weights += static_cast<std::int64_t>(info.size);
+  CHECK(updated == weights);
+  CHECK(step.updates.size() == 6);  // G: fc, conv, conv; D: conv, conv, fc
+  CHECK(step.gemms.front().name.rfind("G.", 0) == 0);
 }
 
 TEST_CASE("workload: the transformer's training step is the products its training runs, per head",

@@ -27,6 +27,10 @@ bool cpu_supports(Isa isa);
 Isa best_isa();
 /// Makes `isa` the process's ISA (float products and LNS kernels). The CPU must support it.
 void use_isa(Isa isa);
+/// Fixes the process's float environment for training: Eigen single-threaded with fixed cache-size
+/// hints (so that GEMM blocking, hence the order of float sums, does not depend on the machine's
+/// caches), and use_isa(isa). Every trainer calls it before its first step.
+void fix_training_environment(Isa isa);
 /// The ISA the float products use now (the LNS kernels' switch, lns::set_kernel_isa, decides;
 /// the default is best_isa()).
 Isa active_isa();

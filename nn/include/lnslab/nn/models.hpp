@@ -1,5 +1,6 @@
 #pragma once
-// The two models of `lnslab train`.
+// The classifier models of `lnslab train` (`cgan`, the class-conditional GAN, is two networks:
+// cgan.hpp).
 //   mlp: input -> [Linear(w) -> ReLU] for each hidden width w -> Linear(classes)
 //        (784-256-10 by default)
 //   cnn: LeNet-like: Conv(c1, 5x5, pad 2) -> ReLU -> MaxPool 2 -> Conv(c2, 5x5) -> ReLU ->
@@ -27,9 +28,9 @@ struct TransformerSpec {
 };
 
 struct ModelSpec {
-  std::string kind = "mlp";  ///< "mlp" | "cnn" | "transformer"
-  std::vector<int>
-      widths;  ///< mlp hidden widths (default {256}); cnn channels (default {16, 32}) [+ hidden]
+  std::string kind = "mlp";  ///< "mlp" | "cnn" | "transformer" | "cgan" (build_model: not cgan)
+  std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {16, 32})
+                            ///< [+ hidden]; cgan base width (default {32})
   bool batchnorm = false;
   bool batchnorm_affine = false;
   TransformerSpec transformer;

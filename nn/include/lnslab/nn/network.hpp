@@ -42,6 +42,10 @@ class Network {
   /// Like backward but also returns dL/dx: [batch, input.size()] (for gradient checks).
   void backward(const Matrix<T>& dlogits, Matrix<T>& dx);
 
+  /// The output of layer i in the last forward pass: [batch, layer(i).output_shape().size()]
+  /// (e.g. a classifier's penultimate features).
+  const Matrix<T>& layer_output(std::size_t i) const { return outputs_.at(i); }
+
   /// One line per layer plus the parameter count.
   std::string summary() const;
 
@@ -70,6 +74,10 @@ class NetworkBuilder {
   NetworkBuilder& relu();
   NetworkBuilder& flatten();
   NetworkBuilder& batchnorm(bool affine);
+  /// Appends any layer (its input shape must be current_shape()), named "<kind><n>".
+  NetworkBuilder& layer(LayerPtr<T> layer, const std::string& kind) {
+    return add(std::move(layer), kind);
+  }
   Network<T> build();
 
  private:

@@ -3,6 +3,7 @@
 // the final metrics and, for lns-full, the simulated accelerator's costs. `lnslab train` writes
 // it; the study reads it back. One type, one JSON form (to_json / run_record_from_json).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,7 +56,12 @@ struct RunRecord {
   std::uint64_t steps = 0;
   double wall_seconds_this_invocation = 0;
   std::optional<SimulatedSummary> simulated;
-  /// The last epoch's test accuracy (none before the first epoch, and for a language model).
+  /// Model-specific metrics before the first step (cgan: the untrained generator's scores).
+  std::map<std::string, double> initial_metrics;
+  /// What the model-specific scores were computed with (cgan: the feature classifier's
+  /// checkpoint hash, file and test accuracy, and the samples scored per class).
+  std::map<std::string, std::string> scorer;
+  /// The last epoch's test accuracy (none before the first epoch, for a language model or a model without one).
   std::optional<double> final_test_accuracy() const;
   /// A language model's last validation loss in bits per character (none otherwise).
   std::optional<double> final_val_bits_per_char() const;

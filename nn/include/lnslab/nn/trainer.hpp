@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -46,6 +47,9 @@ struct EpochRecord {
   double test_accuracy = 0.0;      ///< fraction in [0, 1]
   double seconds = 0.0;            ///< wall time of the epoch (training and evaluation)
   double images_per_second = 0.0;  ///< training images (language model: windows) per second
+  /// Model-specific metrics by name (cgan: frechet_distance, sample_class_accuracy,
+  /// generator_loss; empty for the classifiers).
+  std::map<std::string, double> metrics;
 };
 
 struct BatchProgress {

@@ -49,8 +49,18 @@ template <typename T>
 sim::Workload training_workload(const Network<T>& network, int batch);
 
 /// The forward GEMMs of the model `spec` builds for inputs of `input` and `classes` classes
-/// (build_model's errors for a bad spec).
+/// (build_model's errors for a bad spec). For cgan: the generator's forward GEMMs ("G.<layer>")
+/// then the discriminator's on the generated batch ("D.<layer>"), generating and judging one
+/// batch.
 sim::Workload forward_workload(const ModelSpec& spec, Shape input, int classes, int batch);
+
+/// One training step of the model: sim::training_step of its forward GEMMs for mlp and cnn; for
+/// cgan the step CganTrainer takes (cgan_trainer.hpp) on a batch of n real images:
+///   G forward (M from n) | D forward, backward-data (not its first layer), backward-weight on
+///   the 2n real and generated images, D update | D forward on the n generated images, D
+///   backward-data down to its input (first layer included), D backward-weight (computed by the
+///   network, unused) | G backward-data (not its first layer), backward-weight, G update.
+sim::Workload training_workload(const ModelSpec& spec, Shape input, int classes, int batch);
 
 extern template sim::Workload forward_workload<float>(const Network<float>&, int);
 extern template sim::Workload forward_workload<double>(const Network<double>&, int);

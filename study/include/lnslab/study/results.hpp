@@ -3,6 +3,7 @@
 // range, as the Madam paper's Table 3), each configuration's training step costed on its own
 // hardware (hardware.hpp), baseline arrays per model, and the step on every listed accelerator.
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,7 +29,11 @@ struct GroupResult {
   sim::UpdateRule update;   ///< its optimizer as the update unit computes it
   std::vector<std::uint64_t> seeds;
   std::vector<std::string> run_ids;
-  Stat test_accuracy;   ///< final, fraction in [0, 1]
+  Stat test_accuracy;  ///< final, fraction in [0, 1] (zeros when has_test_accuracy is false)
+  bool has_test_accuracy = true;  ///< false for a model without one (cgan)
+  /// Model-specific final metrics over seeds by name (cgan: frechet_distance, lower is better;
+  /// sample_class_accuracy; generator_loss), from the runs' records.
+  std::map<std::string, Stat> metrics;
   Stat train_accuracy;  ///< final epoch
   double images_per_second = 0.0;
   /// Difference of the mean test accuracy to the FP32 run of the same optimizer family
