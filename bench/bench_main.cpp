@@ -3,15 +3,22 @@
 // the same op and arguments. Every benchmark reports items_per_second (elements or MACs).
 // fp32 elementwise baselines run at the same ISA as the LNS kernels (AVX-512, AVX2 or portable,
 // as the CPU and --lnslab_isa allow); Gemm/fp32-eigen is Eigen's product as training runs it,
-// compiled per ISA and chosen at run time under the same cap.
+// compiled per ISA and chosen at run time under the same cap, at the same thread count as the
+// LNS GEMM rows it is compared with. Every buffer (floats and codes) starts on a 64-byte
+// boundary (AlignedVector), and each elementwise family runs at an L1-resident size and at a
+// size far past the L2 cache (argument n).
 #include <benchmark/benchmark.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lnslab/lns/kernels/elementwise.hpp"
@@ -24,7 +31,34 @@ namespace {
 
 using namespace lnslab::lns;
 
+// Elementwise sizes: 2048 elements keep three fp32 arrays (24 KiB) in a 32-48 KiB L1 data cache;
+// 2^22 elements (16 MiB per fp32 array) are far past a few MiB of L2, so memory bounds both sides.
+constexpr int elementwise_small = 2048;
+constexpr int elementwise_large = 1 << 22;
+// The size of the fixed-size rows (latency chain, dot products).
 constexpr int elementwise_n = 4096;
+
+// A std::vector whose data starts on a 64-byte boundary (a cache line and an AVX-512 vector), so
+// that fp32 baselines and LNS kernels both read aligned data: std::vector<float>'s buffers are
+// only 16-byte aligned, and three of them land at different offsets within a line.
+constexpr std::size_t buffer_alignment = 64;
+template <typename T>
+struct AlignedAllocator {
+  using value_type = T;
+  AlignedAllocator() = default;
+  template <typename U>
+  AlignedAllocator(const AlignedAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{buffer_alignment}));
+  }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{buffer_alignment}); }
+  template <typename U>
+  bool operator==(const AlignedAllocator<U>&) const {
+    return true;
+  }
+};
+template <typename T>
+using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
 #if defined(__x86_64__)
 #define BENCH_AVX2 __attribute__((target("avx2")))
@@ -59,18 +93,18 @@ const Format& lns12() {
   return f;
 }
 
-std::vector<float> random_floats(std::size_t n, std::uint64_t seed) {
+AlignedVector<float> random_floats(std::size_t n, std::uint64_t seed) {
   Rng rng(seed);
-  std::vector<float> v(n);
+  AlignedVector<float> v(n);
   for (auto& x : v) x = static_cast<float>(rng.normal());
   return v;
 }
 
 // Codes of normally distributed values (the realistic case: zeros rare, mid-range exponents).
 template <typename T>
-std::vector<T> random_codes(const Format& f, std::size_t n, std::uint64_t seed) {
+AlignedVector<T> random_codes(const Format& f, std::size_t n, std::uint64_t seed) {
   const auto x = random_floats(n, seed);
-  std::vector<T> c(n);
+  AlignedVector<T> c(n);
   for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<T>(f.encode(x[i]));
   return c;
 }
@@ -120,25 +154,35 @@ BENCH_DEFINE_ISA_VARIANTS(fp32_mul_loop, (const float* a, const float* b, float*
 BENCH_DEFINE_ISA_VARIANTS(fp32_add_loop, (const float* a, const float* b, float* c, int n),
                           (a, b, c, n))
 
+// The elementwise families take n (state.range(0)) and run on AlignedVector buffers.
+int elements(const benchmark::State& state) {
+  return static_cast<int>(state.range(0));
+}
+std::size_t elements_size(const benchmark::State& state) {
+  return static_cast<std::size_t>(state.range(0));
+}
+
 void BM_fp32_mul(benchmark::State& state) {
-  const auto a = random_floats(elementwise_n, 1), b = random_floats(elementwise_n, 2);
-  std::vector<float> c(elementwise_n);
+  const int n = elements(state);
+  const auto a = random_floats(elements_size(state), 1), b = random_floats(elements_size(state), 2);
+  AlignedVector<float> c(elements_size(state));
   for (auto _ : state) {
-    fp32_mul_loop(a.data(), b.data(), c.data(), elementwise_n);
+    fp32_mul_loop(a.data(), b.data(), c.data(), n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, n);
 }
 void BM_fp32_add(benchmark::State& state) {
-  const auto a = random_floats(elementwise_n, 1), b = random_floats(elementwise_n, 2);
-  std::vector<float> c(elementwise_n);
+  const int n = elements(state);
+  const auto a = random_floats(elements_size(state), 1), b = random_floats(elements_size(state), 2);
+  AlignedVector<float> c(elements_size(state));
   for (auto _ : state) {
-    fp32_add_loop(a.data(), b.data(), c.data(), elementwise_n);
+    fp32_add_loop(a.data(), b.data(), c.data(), n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, n);
 }
 
 // float -> bf16 (round to nearest even) and back: the narrow-float encode/decode baseline.
@@ -158,55 +202,60 @@ inline __attribute__((always_inline)) void from_bf16_body(const std::uint16_t* c
 BENCH_DEFINE_ISA_VARIANTS(to_bf16, (const float* x, std::uint16_t* o, int n), (x, o, n))
 BENCH_DEFINE_ISA_VARIANTS(from_bf16, (const std::uint16_t* c, float* o, int n), (c, o, n))
 void BM_fp32_encode(benchmark::State& state) {
-  const auto x = random_floats(elementwise_n, 3);
-  std::vector<std::uint16_t> c(elementwise_n);
+  const int n = elements(state);
+  const auto x = random_floats(elements_size(state), 3);
+  AlignedVector<std::uint16_t> c(elements_size(state));
   for (auto _ : state) {
-    to_bf16(x.data(), c.data(), elementwise_n);
+    to_bf16(x.data(), c.data(), n);
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, n);
 }
 void BM_fp32_decode(benchmark::State& state) {
-  std::vector<std::uint16_t> c(elementwise_n);
-  for (int i = 0; i < elementwise_n; ++i)
+  const int n = elements(state);
+  AlignedVector<std::uint16_t> c(elements_size(state));
+  for (int i = 0; i < n; ++i)
     c[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(0x3F80 + i % 97);
-  std::vector<float> x(elementwise_n);
+  AlignedVector<float> x(elements_size(state));
   for (auto _ : state) {
-    from_bf16(c.data(), x.data(), elementwise_n);
+    from_bf16(c.data(), x.data(), n);
     benchmark::DoNotOptimize(x.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, n);
 }
 
 // ---- LNS elementwise ---------------------------------------------------------------------------
 template <typename T>
 void BM_lns_mul(benchmark::State& state, const Format& f) {
-  const auto a = random_codes<T>(f, elementwise_n, 1), b = random_codes<T>(f, elementwise_n, 2);
-  std::vector<T> c(elementwise_n);
+  const std::size_t n = elements_size(state);
+  const auto a = random_codes<T>(f, n, 1), b = random_codes<T>(f, n, 2);
+  AlignedVector<T> c(n);
   for (auto _ : state) {
-    mul<T>(f, a, b, c);
+    mul<T>(f, std::span<const T>(a), std::span<const T>(b), std::span<T>(c));
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, static_cast<double>(n));
 }
 template <typename T>
 void BM_lns_add(benchmark::State& state, const Format& f) {
-  const auto a = random_codes<T>(f, elementwise_n, 1), b = random_codes<T>(f, elementwise_n, 2);
-  std::vector<T> c(elementwise_n);
+  const std::size_t n = elements_size(state);
+  const auto a = random_codes<T>(f, n, 1), b = random_codes<T>(f, n, 2);
+  AlignedVector<T> c(n);
   for (auto _ : state) {
-    add<T>(f, a, b, c);
+    add<T>(f, std::span<const T>(a), std::span<const T>(b), std::span<T>(c));
     benchmark::DoNotOptimize(c.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, static_cast<double>(n));
 }
 template <typename T>
-void BM_lns_encode(benchmark::State& state, const Format& f, std::size_t n = elementwise_n) {
+void BM_lns_encode(benchmark::State& state, const Format& f) {
+  const std::size_t n = elements_size(state);
   const auto x = random_floats(n, 3);
-  std::vector<T> c(n);
+  AlignedVector<T> c(n);
   for (auto _ : state) {
     encode<T>(f, std::span<const float>(x), std::span<T>(c));
     benchmark::DoNotOptimize(c.data());
@@ -216,14 +265,22 @@ void BM_lns_encode(benchmark::State& state, const Format& f, std::size_t n = ele
 }
 template <typename T>
 void BM_lns_decode(benchmark::State& state, const Format& f) {
-  const auto c = random_codes<T>(f, elementwise_n, 4);
-  std::vector<float> x(elementwise_n);
+  const std::size_t n = elements_size(state);
+  const auto c = random_codes<T>(f, n, 4);
+  AlignedVector<float> x(n);
   for (auto _ : state) {
     decode<T>(f, std::span<const T>(c), std::span<float>(x));
     benchmark::DoNotOptimize(x.data());
     benchmark::ClobberMemory();
   }
-  set_items(state, elementwise_n);
+  set_items(state, static_cast<double>(n));
+}
+
+// The two sizes of every elementwise family (fp32 and LNS alike, so bench.sh pairs them).
+void elementwise_args(benchmark::internal::Benchmark* b) {
+  b->ArgName("n");
+  b->Arg(elementwise_small);
+  b->Arg(elementwise_large);
 }
 
 // ---- add latency: dependent chains -------------------------------------------------------------
@@ -260,10 +317,27 @@ void BM_lns_dot(benchmark::State& state, const Format& f, const char* datapath) 
 }
 
 // ---- GEMM (square n x n x n; second argument: threads) -----------------------------------------
+// Every GEMM row splits its outputs into `threads` contiguous parts, one std::thread each (part 0
+// on the calling thread), started per product as the LNS GEMM does (lns/src/kernels), so rows of
+// equal threads compare equal parallel work. Timed in wall-clock time (UseRealTime).
+template <typename Body>
+void run_parts(int items, int threads, Body body) {
+  const int parts = std::max(1, std::min(threads, items));
+  auto begin_of = [&](int t) {
+    return static_cast<int>(static_cast<long long>(items) * t / parts);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < parts; ++t) pool.emplace_back(body, begin_of(t), begin_of(t + 1));
+  body(0, begin_of(1));
+  for (auto& th : pool) th.join();
+}
+
 // Eigen's product as training runs it (nn's float GEMM, compiled per ISA and chosen at run time:
-// the ISA --lnslab_isa allows, recorded as lnslab_float_isa).
+// the ISA --lnslab_isa allows, recorded as lnslab_float_isa), each thread computing a block of
+// the column-major result's columns with the single-threaded product.
 void BM_fp32_gemm_eigen(benchmark::State& state) {
   const auto n = static_cast<int>(state.range(0));
+  const auto threads = static_cast<int>(state.range(1));
   const auto a = random_floats(static_cast<std::size_t>(n) * n, 1);
   const auto b = random_floats(static_cast<std::size_t>(n) * n, 2);
   using M = lnslab::nn::Matrix<float>;
@@ -271,13 +345,18 @@ void BM_fp32_gemm_eigen(benchmark::State& state) {
   M c(n, n);
   auto& gemm = lnslab::nn::default_matmul<float>();
   for (auto _ : state) {
-    gemm.gemm(lnslab::nn::GemmRole::forward, ma, false, mb, false, c);
+    run_parts(n, threads, [&](int j0, int j1) {
+      gemm.gemm(lnslab::nn::GemmRole::forward, ma, false, mb.middleCols(j0, j1 - j0), false,
+                c.middleCols(j0, j1 - j0));
+    });
     benchmark::DoNotOptimize(c.data());
   }
   set_items(state, static_cast<double>(n) * n * n);
 }
-BENCH_AVX2 void int8_gemm_avx2(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, int n) {
-  for (int i = 0; i < n; ++i) {
+// Rows [i0, i1) of the row-major int32 result of two row-major int8 matrices.
+BENCH_AVX2 void int8_gemm_avx2(const std::int8_t* a, const std::int8_t* b, std::int32_t* c, int n,
+                               int i0, int i1) {
+  for (int i = i0; i < i1; ++i) {
     std::int32_t* crow = c + static_cast<std::ptrdiff_t>(i) * n;
     for (int j = 0; j < n; ++j) crow[j] = 0;
     for (int k = 0; k < n; ++k) {
@@ -289,13 +368,15 @@ BENCH_AVX2 void int8_gemm_avx2(const std::int8_t* a, const std::int8_t* b, std::
 }
 void BM_int8_gemm(benchmark::State& state) {
   const auto n = static_cast<int>(state.range(0));
+  const auto threads = static_cast<int>(state.range(1));
   Rng rng(9);
-  std::vector<std::int8_t> a(static_cast<std::size_t>(n) * n), b(a.size());
+  AlignedVector<std::int8_t> a(static_cast<std::size_t>(n) * n), b(a.size());
   for (auto& x : a) x = static_cast<std::int8_t>(static_cast<int>(rng.below(255)) - 127);
   for (auto& x : b) x = static_cast<std::int8_t>(static_cast<int>(rng.below(255)) - 127);
-  std::vector<std::int32_t> c(a.size());
+  AlignedVector<std::int32_t> c(a.size());
   for (auto _ : state) {
-    int8_gemm_avx2(a.data(), b.data(), c.data(), n);
+    run_parts(n, threads,
+              [&](int i0, int i1) { int8_gemm_avx2(a.data(), b.data(), c.data(), n, i0, i1); });
     benchmark::DoNotOptimize(c.data());
   }
   set_items(state, static_cast<double>(n) * n * n);
@@ -305,7 +386,7 @@ void BM_lns_gemm(benchmark::State& state, const Format& f, const char* datapath)
   const auto threads = static_cast<int>(state.range(1));
   const auto a = random_codes<code_t>(f, static_cast<std::size_t>(n) * n, 1);
   const auto b = random_codes<code_t>(f, static_cast<std::size_t>(n) * n, 2);
-  std::vector<double> c(a.size());
+  AlignedVector<double> c(a.size());
   const GemmPlan plan(f, f, parse_datapath(datapath), f);
   for (auto _ : state) {
     plan.run(CodeMatrix::row_major(a.data(), n, n), CodeMatrix::row_major(b.data(), n, n), c.data(),
@@ -323,10 +404,10 @@ void gemm_args(benchmark::internal::Benchmark* b) {
 
 }  // namespace
 
-BENCHMARK(BM_fp32_mul)->Name("Mul/fp32");
-BENCHMARK(BM_fp32_add)->Name("Add/fp32");
-BENCHMARK(BM_fp32_encode)->Name("Encode/fp32-bf16");
-BENCHMARK(BM_fp32_decode)->Name("Decode/fp32-bf16");
+BENCHMARK(BM_fp32_mul)->Name("Mul/fp32")->Apply(elementwise_args);
+BENCHMARK(BM_fp32_add)->Name("Add/fp32")->Apply(elementwise_args);
+BENCHMARK(BM_fp32_encode)->Name("Encode/fp32-bf16")->Apply(elementwise_args);
+BENCHMARK(BM_fp32_decode)->Name("Decode/fp32-bf16")->Apply(elementwise_args);
 BENCHMARK(BM_fp32_add_latency)->Name("AddLatency/fp32");
 BENCHMARK(BM_lns8_add_latency)->Name("AddLatency/lns8");
 BENCHMARK(BM_fp32_dot)->Name("Dot/fp32")->Arg(4096);
@@ -336,8 +417,8 @@ BENCHMARK_CAPTURE(BM_lns_dot, lns8_linear, lns8(), "linear:F=16,W=32")
 BENCHMARK_CAPTURE(BM_lns_dot, lns8_bins, lns8g(), "bins:F=8,W=32")
     ->Name("Dot/lns8-bins")
     ->Arg(4096);
-BENCHMARK(BM_fp32_gemm_eigen)->Name("Gemm/fp32-eigen")->Apply(gemm_args);
-BENCHMARK(BM_int8_gemm)->Name("Gemm/int8")->Apply(gemm_args);
+BENCHMARK(BM_fp32_gemm_eigen)->Name("Gemm/fp32-eigen")->Apply(gemm_args)->UseRealTime();
+BENCHMARK(BM_int8_gemm)->Name("Gemm/int8")->Apply(gemm_args)->UseRealTime();
 BENCHMARK_CAPTURE(BM_lns_gemm, lns8_linear, lns8(), "linear:F=16,W=32")
     ->Name("Gemm/lns8-linear")
     ->Apply(gemm_args)
@@ -387,33 +468,41 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("lnslab_kernel_isa", isa_name(baseline_isa()));
   benchmark::AddCustomContext("lnslab_float_isa", lnslab::nn::to_string(lnslab::nn::active_isa()));
   // Typed LNS elementwise families (registered here: BENCHMARK_CAPTURE takes no template-ids).
-  benchmark::RegisterBenchmark("Mul/lns8",
-                               [](benchmark::State& s) { BM_lns_mul<std::uint8_t>(s, lns8()); });
-  benchmark::RegisterBenchmark("Mul/lns12",
-                               [](benchmark::State& s) { BM_lns_mul<std::uint16_t>(s, lns12()); });
-  benchmark::RegisterBenchmark("Add/lns8",
-                               [](benchmark::State& s) { BM_lns_add<std::uint8_t>(s, lns8()); });
-  benchmark::RegisterBenchmark("Add/lns12",
-                               [](benchmark::State& s) { BM_lns_add<std::uint16_t>(s, lns12()); });
+  benchmark::RegisterBenchmark("Mul/lns8", [](benchmark::State& s) {
+    BM_lns_mul<std::uint8_t>(s, lns8());
+  })->Apply(elementwise_args);
+  benchmark::RegisterBenchmark("Mul/lns12", [](benchmark::State& s) {
+    BM_lns_mul<std::uint16_t>(s, lns12());
+  })->Apply(elementwise_args);
+  benchmark::RegisterBenchmark("Add/lns8", [](benchmark::State& s) {
+    BM_lns_add<std::uint8_t>(s, lns8());
+  })->Apply(elementwise_args);
+  benchmark::RegisterBenchmark("Add/lns12", [](benchmark::State& s) {
+    BM_lns_add<std::uint16_t>(s, lns12());
+  })->Apply(elementwise_args);
+  benchmark::RegisterBenchmark("Encode/lns8", [](benchmark::State& s) {
+    BM_lns_encode<std::uint8_t>(s, lns8());
+  })->Apply(elementwise_args);
+  benchmark::RegisterBenchmark("Encode/lns12", [](benchmark::State& s) {
+    BM_lns_encode<std::uint16_t>(s, lns12());
+  })->Apply(elementwise_args);
+  // 10^7 values: the C++ side of the Python encode comparison (docs/benchmarks.md).
   benchmark::RegisterBenchmark("Encode/lns8",
-                               [](benchmark::State& s) { BM_lns_encode<std::uint8_t>(s, lns8()); });
+                               [](benchmark::State& s) { BM_lns_encode<std::uint8_t>(s, lns8()); })
+      ->ArgName("n")
+      ->Arg(10000000)
+      ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark(
-      "Encode/lns12", [](benchmark::State& s) { BM_lns_encode<std::uint16_t>(s, lns12()); });
-  // 10^7 values (out of cache): the C++ side of the Python encode comparison (docs/benchmarks.md).
-  for (const bool wide : {false, true}) {
-    benchmark::RegisterBenchmark(wide ? "Encode/lns12/n:10000000" : "Encode/lns8/n:10000000",
-                                 [wide](benchmark::State& s) {
-                                   if (wide)
-                                     BM_lns_encode<std::uint16_t>(s, lns12(), 10000000);
-                                   else
-                                     BM_lns_encode<std::uint8_t>(s, lns8(), 10000000);
-                                 })
-        ->Unit(benchmark::kMillisecond);
-  }
-  benchmark::RegisterBenchmark("Decode/lns8",
-                               [](benchmark::State& s) { BM_lns_decode<std::uint8_t>(s, lns8()); });
-  benchmark::RegisterBenchmark(
-      "Decode/lns12", [](benchmark::State& s) { BM_lns_decode<std::uint16_t>(s, lns12()); });
+      "Encode/lns12", [](benchmark::State& s) { BM_lns_encode<std::uint16_t>(s, lns12()); })
+      ->ArgName("n")
+      ->Arg(10000000)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("Decode/lns8", [](benchmark::State& s) {
+    BM_lns_decode<std::uint8_t>(s, lns8());
+  })->Apply(elementwise_args);
+  benchmark::RegisterBenchmark("Decode/lns12", [](benchmark::State& s) {
+    BM_lns_decode<std::uint16_t>(s, lns12());
+  })->Apply(elementwise_args);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
