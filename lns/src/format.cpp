@@ -5,8 +5,8 @@
 #include <limits>
 #include <sstream>
 
-#include "build_tables.hpp"
 #include "format_tables.hpp"
+#include "table_cache.hpp"
 
 namespace lnslab::lns {
 namespace {
@@ -56,7 +56,7 @@ Format Format::from_eta0(int bits, double eta0, std::optional<int> bias) {
   if (!(eta0 > 0.0) || !std::isfinite(eta0))
     throw FormatError("eta0 = " + shortest(eta0) + " is invalid: expected a finite eta0 > 0");
   const long double base = 1.0L + static_cast<long double>(eta0);
-  return Format(detail::build_tables(bits, BaseKind::eta0, eta0, base, resolve_bias(bits, bias)));
+  return Format(detail::shared_tables(bits, BaseKind::eta0, eta0, base, resolve_bias(bits, bias)));
 }
 
 Format Format::from_gamma(int bits, int gamma, std::optional<int> bias) {
@@ -65,16 +65,16 @@ Format Format::from_gamma(int bits, int gamma, std::optional<int> bias) {
     throw FormatError("gamma = " + std::to_string(gamma) +
                       " is invalid: expected an integer gamma in 1..65536");
   const long double base = std::exp2(1.0L / static_cast<long double>(gamma));
-  return Format(detail::build_tables(bits, BaseKind::gamma, static_cast<double>(gamma), base,
-                                     resolve_bias(bits, bias)));
+  return Format(detail::shared_tables(bits, BaseKind::gamma, static_cast<double>(gamma), base,
+                                      resolve_bias(bits, bias)));
 }
 
 Format Format::from_base(int bits, double base, std::optional<int> bias) {
   check_bits(bits);
   if (!(base > 1.0) || !std::isfinite(base))
     throw FormatError("base = " + shortest(base) + " is invalid: expected a finite base > 1");
-  return Format(detail::build_tables(bits, BaseKind::base, base, static_cast<long double>(base),
-                                     resolve_bias(bits, bias)));
+  return Format(detail::shared_tables(bits, BaseKind::base, base, static_cast<long double>(base),
+                                      resolve_bias(bits, bias)));
 }
 
 int Format::bits() const {

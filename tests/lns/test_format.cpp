@@ -83,3 +83,52 @@ TEST_CASE("code layout: zero, NaN, sign and exponent field", "[format]") {
       CHECK(f.decode(f.make(false, k)) > f.decode(f.make(false, k - 1)));
   }
 }
+
+// White-box: formats share their tables through lns/src/table_cache.cpp. Mistakes caught: a cache
+// key missing a parameter (bias, base kind) handing one format another's tables, and entries that
+// outlive their formats (the cache growing with every format ever parsed).
+#include "format_tables.hpp"
+#include "table_cache.hpp"
+
+TEST_CASE("formats alive at once share tables only when all their parameters agree", "[format]") {
+  using lnslab::lns::detail::tables_of;
+  const Format a = Format::parse("lns12:eta0=0.001");
+  const Format b = Format::from_eta0(12, 0.001);
+  CHECK(&tables_of(a) == &tables_of(b));
+  // Same bits and parameter value, another bias or another kind of base: other tables.
+  const Format other_bias = Format::parse("lns12:eta0=0.001,bias=2000");
+  const Format eta0_two = Format::parse("lns8:eta0=2");  // b = 3
+  const Format base_two = Format::parse("lns8:base=2");  // b = 2
+  CHECK(&tables_of(other_bias) != &tables_of(a));
+  CHECK(tables_of(other_bias).bias == 2000);
+  CHECK(&tables_of(eta0_two) != &tables_of(base_two));
+  CHECK(eta0_two.base() == 3.0);
+  CHECK(base_two.base() == 2.0);
+  CHECK(eta0_two.decode(eta0_two.make(false, 64 + 1)) == 3.0);
+  CHECK(base_two.decode(base_two.make(false, 64 + 1)) == 2.0);
+  // Another bit width with the same base: other tables.
+  CHECK(&tables_of(Format::from_eta0(10, 0.001)) != &tables_of(a));
+}
+
+TEST_CASE("the table cache keeps recent formats and no more than the live and recent ones",
+          "[format]") {
+  using lnslab::lns::detail::cached_table_sets;
+  using lnslab::lns::detail::recent_table_sets;
+  using lnslab::lns::detail::tables_of;
+  // A format dropped and parsed again gets the same tables back (the configuration-check case).
+  const void* dropped = nullptr;
+  {
+    const Format f = Format::parse("lns9:eta0=0.0123");
+    dropped = &tables_of(f);
+  }
+  const Format again = Format::parse("lns9:eta0=0.0123");
+  CHECK(&tables_of(again) == dropped);
+  CHECK(again.decode(again.make(false, 129)) == Approx(1.0123).epsilon(1e-15));
+
+  // Many formats parsed and dropped: once they have left the recent set their entries go.
+  const std::size_t before = cached_table_sets();
+  for (int i = 1; i <= 4 * static_cast<int>(recent_table_sets); ++i)
+    (void)Format::from_eta0(9, 0.001 * i + 0.0005);
+  CHECK(cached_table_sets() <= before + recent_table_sets + 1);
+  CHECK(&tables_of(again) == dropped);  // held by `again` throughout
+}
