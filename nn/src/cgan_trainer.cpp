@@ -221,20 +221,10 @@ EpochRecord CganTrainer::run_epoch(const std::function<void(const BatchProgress&
     g_loss_sum += g_loss * static_cast<double>(n);
     d_correct += static_cast<std::size_t>(correct);
     seen += n;
-    if (progress) {
-      BatchProgress p;
-      p.epoch = epoch;
-      p.batch = b + 1;
-      p.batches = batches;
-      p.loss = d_loss_sum / static_cast<double>(seen);
-      p.accuracy = static_cast<double>(d_correct) / static_cast<double>(2 * seen);
-      const double t = seconds_since(start);
-      p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
-      p.eta_seconds = p.images_per_second > 0
-                          ? static_cast<double>(train_.size() - seen) / p.images_per_second
-                          : 0.0;
-      progress(p);
-    }
+    if (progress)
+      progress(BatchProgress::after(epoch, b + 1, batches, d_loss_sum / static_cast<double>(seen),
+                                    static_cast<double>(d_correct) / static_cast<double>(2 * seen),
+                                    seen, train_.size(), seconds_since(start)));
   }
   const double train_seconds = seconds_since(start);
 
@@ -351,8 +341,9 @@ RunRecord make_run_record(const CganTrainer& trainer, Provenance provenance, dou
   RunRecord r;
   r.settings = trainer.config();
   r.provenance = std::move(provenance);
-  r.data = {trainer.train_set().name, trainer.test_set().name, trainer.train_set().size(), 0,
-            trainer.test_set().size(), std::nullopt};
+  r.data = {trainer.train_set().name,   trainer.test_set().name,
+            trainer.train_set().size(), 0,
+            trainer.test_set().size(),  std::nullopt};
   r.trainable_parameters = trainer.generator().params().trainable_size() +
                            trainer.discriminator().params().trainable_size();
   r.storage = trainer.config().lns_weights() ? trainer.config().format : std::string("fp32");

@@ -68,6 +68,21 @@ constexpr std::string_view payload_tag = "lnslab-train";
 
 }  // namespace
 
+BatchProgress BatchProgress::after(int epoch, std::size_t batch, std::size_t batches, double loss,
+                                   double accuracy, std::size_t seen, std::size_t total,
+                                   double seconds) {
+  BatchProgress p;
+  p.epoch = epoch;
+  p.batch = batch;
+  p.batches = batches;
+  p.loss = loss;
+  p.accuracy = accuracy;
+  p.images_per_second = seconds > 0 ? static_cast<double>(seen) / seconds : 0.0;
+  p.eta_seconds =
+      p.images_per_second > 0 ? static_cast<double>(total - seen) / p.images_per_second : 0.0;
+  return p;
+}
+
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream, std::uint64_t index) {
   auto mix = [](std::uint64_t z) {
     z += 0x9E3779B97F4A7C15ull;
@@ -224,19 +239,11 @@ EpochRecord Trainer::run_text_epoch(const std::function<void(const BatchProgress
     correct += static_cast<std::size_t>(r.correct);
     seen += n;
     predicted += y.size();
-    if (progress) {
-      BatchProgress p;
-      p.epoch = epoch;
-      p.batch = b + 1;
-      p.batches = batches;
-      p.loss = loss_sum / static_cast<double>(predicted);
-      p.accuracy = static_cast<double>(correct) / static_cast<double>(predicted);
-      const double t = seconds_since(start);
-      p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
-      p.eta_seconds =
-          p.images_per_second > 0 ? static_cast<double>(windows - seen) / p.images_per_second : 0.0;
-      progress(p);
-    }
+    if (progress)
+      progress(BatchProgress::after(epoch, b + 1, batches,
+                                    loss_sum / static_cast<double>(predicted),
+                                    static_cast<double>(correct) / static_cast<double>(predicted),
+                                    seen, windows, seconds_since(start)));
   }
   const double train_seconds = seconds_since(start);
 
@@ -300,20 +307,10 @@ EpochRecord Trainer::run_epoch(const std::function<void(const BatchProgress&)>& 
     loss_sum += sums.loss;
     correct += sums.correct;
     seen += n;
-    if (progress) {
-      BatchProgress p;
-      p.epoch = epoch;
-      p.batch = b + 1;
-      p.batches = batches;
-      p.loss = loss_sum / static_cast<double>(seen);
-      p.accuracy = static_cast<double>(correct) / static_cast<double>(seen);
-      const double t = seconds_since(start);
-      p.images_per_second = t > 0 ? static_cast<double>(seen) / t : 0.0;
-      p.eta_seconds = p.images_per_second > 0
-                          ? static_cast<double>(train_.size() - seen) / p.images_per_second
-                          : 0.0;
-      progress(p);
-    }
+    if (progress)
+      progress(BatchProgress::after(epoch, b + 1, batches, loss_sum / static_cast<double>(seen),
+                                    static_cast<double>(correct) / static_cast<double>(seen), seen,
+                                    train_.size(), seconds_since(start)));
   }
   const double train_seconds = seconds_since(start);
   if (lns_ && group().size() > 1) {

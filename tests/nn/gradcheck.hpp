@@ -5,7 +5,20 @@
 #include <functional>
 #include <span>
 
+#include "lnslab/lns/rng.hpp"
+#include "lnslab/nn/tensor.hpp"
+
 namespace lnslab::nn::test {
+
+/// The mismatch a gradient check in double accepts (central differences with h = 1e-6).
+constexpr double gradient_tolerance = 1e-6;
+
+/// A rows x cols matrix of standard normal entries from `rng`.
+inline Matrix<double> random_matrix(Eigen::Index rows, Eigen::Index cols, lns::Rng& rng) {
+  Matrix<double> m(rows, cols);
+  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal();
+  return m;
+}
 
 /// Worst mismatch between analytic gradients and central differences of `loss` with respect to
 /// the entries of `values` (perturbed in place and restored). Mismatch of one entry:

@@ -21,13 +21,8 @@ using nn::Shape;
 
 namespace {
 
-constexpr double tolerance = 1e-6;
-
-Matrix<double> random_matrix(Eigen::Index rows, Eigen::Index cols, lns::Rng& rng) {
-  Matrix<double> m(rows, cols);
-  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal();
-  return m;
-}
+constexpr double tolerance = nn::test::gradient_tolerance;
+using nn::test::random_matrix;
 
 void randomize(nn::Network<double>& net, lns::Rng& rng) {
   nn::initialize(net.params(), nn::InitConfig{nn::WeightInit::uniform_fan_in, 0.3}, rng);

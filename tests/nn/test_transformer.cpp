@@ -36,13 +36,8 @@ using nn::Shape;
 
 namespace {
 
-constexpr double tolerance = 1e-6;
-
-Matrix<double> random_matrix(Eigen::Index rows, Eigen::Index cols, lns::Rng& rng) {
-  Matrix<double> m(rows, cols);
-  for (Eigen::Index i = 0; i < m.size(); ++i) m.data()[i] = rng.normal();
-  return m;
-}
+constexpr double tolerance = nn::test::gradient_tolerance;
+using nn::test::random_matrix;
 
 nn::Network<double> single(nn::LayerPtr<double> layer) {
   const Shape in = layer->input_shape();

@@ -60,6 +60,11 @@ struct BatchProgress {
   double accuracy = 0.0;
   double images_per_second = 0.0;
   double eta_seconds = 0.0;  ///< to the end of this epoch's training
+
+  /// The report after `batch` of `batches` batches of `epoch`: `loss` and `accuracy` the running
+  /// means, throughput and time left from `seen` of the epoch's `total` items in `seconds`.
+  static BatchProgress after(int epoch, std::size_t batch, std::size_t batches, double loss,
+                             double accuracy, std::size_t seen, std::size_t total, double seconds);
 };
 
 struct Evaluation {
