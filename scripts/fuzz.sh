@@ -14,12 +14,16 @@ what=${1:?usage: scripts/fuzz.sh TARGET|all|build [SECONDS]}
 seconds=${2:-60}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# Only the libraries and the fuzz targets: no tests, CLI or benchmarks. -O1 without debug info
-# keeps the build short; the sanitizers still name the function and line through symbols.
+# Only the libraries the targets link and the targets themselves: no tests, CLI, benchmarks,
+# Python module or MPI launcher. -O1 without debug info keeps the build short; the sanitizers
+# still name the function and line through symbols.
 cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DLNSLAB_WERROR=ON -DLNSLAB_FUZZ=ON \
-  -DLNSLAB_BUILD_TESTS=OFF -DLNSLAB_BUILD_CLI=OFF -DLNSLAB_BUILD_BENCH=OFF >/dev/null
-if [ "$what" = all ] || [ "$what" = build ]; then
+  -DLNSLAB_BUILD_TESTS=OFF -DLNSLAB_BUILD_CLI=OFF -DLNSLAB_BUILD_BENCH=OFF \
+  -DLNSLAB_BUILD_PYTHON=OFF -DLNSLAB_MPI=OFF >/dev/null
+if [ "$what" = all ]; then
+  cmake --build build/fuzz -j "$jobs" --target "${targets[@]/#/fuzz_}" >/dev/null
+elif [ "$what" = build ]; then
   cmake --build build/fuzz -j "$jobs" >/dev/null
 else
   cmake --build build/fuzz -j "$jobs" --target "fuzz_$what" >/dev/null
