@@ -11,8 +11,9 @@ and COMMAND's standard output is the block. Two kinds of block follow the marker
 - Markdown text (anything else, e.g. a table): the output itself, up to the line
   `<!-- end of produced block -->`.
 
-A line `<!-- run first: COMMAND -->` runs COMMAND (its output is not shown, it must succeed)
-before the blocks below it, e.g. a short training run whose checkpoint a block reads.
+A line `<!-- run first -->` directly before a fenced block (e.g. ```sh) runs that block's lines
+as a bash script before the blocks below it (its output is not kept; it must succeed), e.g. a
+short training run whose checkpoint a block reads: the reader sees the commands themselves.
 
 Each file's commands run in order with bash (-o pipefail), in a fresh scratch directory that holds
 a symbolic link to every entry of the repository root (so `configs/...` and `docs/runs/...` read
@@ -39,7 +40,7 @@ import time
 from pathlib import Path
 
 PRODUCED = re.compile(r"^<!-- produced by: (.+) -->$")
-RUN_FIRST = re.compile(r"^<!-- run first: (.+) -->$")
+RUN_FIRST = re.compile(r"^<!-- run first -->$")
 END_OF_TEXT = "<!-- end of produced block -->"
 FENCE = "```"
 DEFAULT_BINARIES = ["build/test-release/cli/lnslab", "build/dev/cli/lnslab",
@@ -53,7 +54,7 @@ class UsageError(Exception):
 
 
 class Block:
-    """A produced block: `start` and `end` index the file's lines of its content (end excluded)."""
+    """A produced block: lines[start:end] is its content (without the fence lines)."""
 
     def __init__(self, marker_line, command, start, end, fenced):
         self.marker_line = marker_line  # 0-based index of the marker
@@ -71,7 +72,17 @@ def parse(path, lines):
         m_run = RUN_FIRST.match(lines[i])
         m_block = PRODUCED.match(lines[i])
         if m_run:
-            steps.append(("run", i, m_run.group(1)))
+            if not (i + 1 < len(lines) and lines[i + 1].startswith(FENCE)):
+                raise UsageError(f"{path}:{i + 1}: '<!-- run first -->' must be directly "
+                                 "followed by a fenced block of commands")
+            end = i + 2
+            while end < len(lines) and lines[end].rstrip() != FENCE:
+                end += 1
+            if end == len(lines):
+                raise UsageError(f"{path}:{i + 2}: the fenced block after the marker is never "
+                                 "closed (expected a ``` line)")
+            steps.append(("run", i, "\n".join(lines[i + 2:end])))
+            i = end
         elif m_block:
             command = m_block.group(1)
             if i + 1 < len(lines) and lines[i + 1].startswith(FENCE):
@@ -178,8 +189,6 @@ def process(path, root, binary, update):
             block = step[1]
             produced = expected_lines(block, r.stdout)
             doc = [s.rstrip() for s in lines[block.start:block.end]]
-            if block.fenced:
-                doc = doc[1:]  # the opening fence
             diff = first_difference(doc, produced)
             if diff is None:
                 continue
@@ -188,7 +197,7 @@ def process(path, root, binary, update):
                 continue
             failures += 1
             k, a, b = diff
-            file_line = block.start + (1 if block.fenced else 0) + k + 1
+            file_line = block.start + k + 1
             print(f"{path}:{file_line}: the block produced by `{block.command}` (marker at line "
                   f"{block.marker_line + 1}) differs from the command's output at its line "
                   f"{k + 1}:\n  in the file: {describe(a)}\n  the output:  {describe(b)}")
@@ -196,8 +205,7 @@ def process(path, root, binary, update):
         remove_scratch(scratch)
     if update and replacements:
         for block, produced in sorted(replacements, key=lambda rb: rb[0].start, reverse=True):
-            first = block.start + 1 if block.fenced else block.start
-            lines[first:block.end] = produced
+            lines[block.start:block.end] = produced
         tmp = path.with_name(path.name + ".docs-tmp")
         tmp.write_text("\n".join(lines))
         os.replace(tmp, path)
