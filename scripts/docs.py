@@ -15,10 +15,12 @@ A line `<!-- run first -->` directly before a fenced block (e.g. ```sh) runs tha
 as a bash script before the blocks below it (its output is not kept; it must succeed), e.g. a
 short training run whose checkpoint a block reads: the reader sees the commands themselves.
 
-Each file's commands run in order with bash (-o pipefail), in a fresh scratch directory that holds
+Each file's commands run with bash (-o pipefail) in a fresh scratch directory that holds
 a symbolic link to every entry of the repository root (so `configs/...` and `docs/runs/...` read
 as from the root, and files a command writes stay out of the tree), with `lnslab` first on PATH,
-LC_ALL=C and no standard input. Output and block are compared line by line, exactly except for
+LC_ALL=C and no standard input; run-first blocks run in order, and the produced blocks between
+two of them run at once (--jobs, default the number of CPUs), so a block must not depend on
+another block's files. Output and block are compared line by line, exactly except for
 trailing white space on a line (invisible in Markdown).
 
   --update   rewrites each produced block with its command's output
@@ -37,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PRODUCED = re.compile(r"^<!-- produced by: (.+) -->$")
@@ -163,7 +166,30 @@ def describe(line):
     return "(no line)" if line is None else repr(line)
 
 
-def process(path, root, binary, update):
+def run_steps(steps, scratch, bindir, jobs):
+    """Runs every step; the blocks between two run-first steps at most `jobs` at once (they only
+    read what came before them). Returns the completed processes in step order."""
+    results = [None] * len(steps)
+    pending = []
+
+    def flush():
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {i: pool.submit(run, steps[i][1].command, scratch, bindir) for i in pending}
+            for i, f in futures.items():
+                results[i] = f.result()
+        pending.clear()
+
+    for i, step in enumerate(steps):
+        if step[0] == "block":
+            pending.append(i)
+            continue
+        flush()
+        results[i] = run(step[2], scratch, bindir)
+    flush()
+    return results
+
+
+def process(path, root, binary, update, jobs):
     """Returns (blocks, failures); rewrites the file when update and something changed."""
     text = path.read_text()
     lines = text.split("\n")
@@ -175,34 +201,33 @@ def process(path, root, binary, update):
     replacements = []
     scratch, bindir = make_scratch(root, binary)
     try:
-        for step in steps:
-            line = step[1].marker_line if step[0] == "block" else step[1]
-            command = step[1].command if step[0] == "block" else step[2]
-            r = run(command, scratch, bindir)
-            if r.returncode != 0:
-                failures += 1
-                tail = "\n".join("    " + s for s in r.stderr.strip().split("\n")[-5:])
-                print(f"{path}:{line + 1}: command failed (exit {r.returncode}): {command}\n{tail}")
-                continue
-            if step[0] == "run":
-                continue
-            block = step[1]
-            produced = expected_lines(block, r.stdout)
-            doc = [s.rstrip() for s in lines[block.start:block.end]]
-            diff = first_difference(doc, produced)
-            if diff is None:
-                continue
-            if update:
-                replacements.append((block, produced))
-                continue
-            failures += 1
-            k, a, b = diff
-            file_line = block.start + k + 1
-            print(f"{path}:{file_line}: the block produced by `{block.command}` (marker at line "
-                  f"{block.marker_line + 1}) differs from the command's output at its line "
-                  f"{k + 1}:\n  in the file: {describe(a)}\n  the output:  {describe(b)}")
+        results = run_steps(steps, scratch, bindir, jobs)
     finally:
         remove_scratch(scratch)
+    for step, r in zip(steps, results):
+        line = step[1].marker_line if step[0] == "block" else step[1]
+        command = step[1].command if step[0] == "block" else step[2]
+        if r.returncode != 0:
+            failures += 1
+            tail = "\n".join("    " + s for s in r.stderr.strip().split("\n")[-5:])
+            print(f"{path}:{line + 1}: command failed (exit {r.returncode}): {command}\n{tail}")
+            continue
+        if step[0] == "run":
+            continue
+        block = step[1]
+        produced = expected_lines(block, r.stdout)
+        doc = [s.rstrip() for s in lines[block.start:block.end]]
+        diff = first_difference(doc, produced)
+        if diff is None:
+            continue
+        if update:
+            replacements.append((block, produced))
+            continue
+        failures += 1
+        k, a, b = diff
+        print(f"{path}:{block.start + k + 1}: the block produced by `{block.command}` (marker at "
+              f"line {block.marker_line + 1}) differs from the command's output at its line "
+              f"{k + 1}:\n  in the file: {describe(a)}\n  the output:  {describe(b)}")
     if update and replacements:
         for block, produced in sorted(replacements, key=lambda rb: rb[0].start, reverse=True):
             lines[block.start:block.end] = produced
@@ -253,6 +278,9 @@ def main():
                     help="repository root the commands run from (default: this script's)")
     ap.add_argument("--bin", default=os.environ.get("LNSLAB_BIN", ""),
                     help="the lnslab binary (default: $LNSLAB_BIN or a build under the root)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="blocks of one file run at once between run-first steps (default: "
+                    "the number of CPUs)")
     ap.add_argument("files", nargs="*", help="Markdown files or directories (default: "
                     "README.md and docs/*.md of the root)")
     a = ap.parse_args()
@@ -266,7 +294,7 @@ def main():
         t0 = time.monotonic()
         for f in files:
             t = time.monotonic()
-            n, failed = process(f, root, binary, a.update)
+            n, failed = process(f, root, binary, a.update, a.jobs)
             total_blocks += n
             total_failures += failed
             if n:
