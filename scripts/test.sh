@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds lnslab and runs every test and the docs check (scripts/docs.sh);
-# then builds and runs the test suite
-# once more under AddressSanitizer + UndefinedBehaviorSanitizer, then runs every libFuzzer target
-# of tests/fuzz for a few seconds. Exits non-zero on any failure.
+# Installs dependencies, builds lnslab and runs every test and the docs check (scripts/docs.sh
+# --check: every produced block of README.md and docs/ against its command); then builds and runs
+# the test suite once more under AddressSanitizer + UndefinedBehaviorSanitizer, then runs every
+# libFuzzer target of tests/fuzz for a few seconds. Exits non-zero on any failure.
 #   scripts/test.sh            all three
 #   LNSLAB_SKIP_SANITIZE=1 scripts/test.sh   only the Release pass (no sanitizers, no fuzzing)
 set -euo pipefail
