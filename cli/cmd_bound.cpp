@@ -11,6 +11,7 @@
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "lnslab/nn/bound.hpp"
 #include "lnslab/nn/dataset.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/isa.hpp"
 #include "lnslab/nn/trainer.hpp"
 #include "lnslab_version.hpp"
 
@@ -49,6 +51,7 @@ struct BoundArgs {
   std::size_t trust_batches = 4;
   int t_steps = 8;
   std::string json;
+  std::string isa;  ///< empty: the checkpoint's, else best
 };
 
 std::string read_binary(const std::string& path) {
@@ -74,6 +77,13 @@ void validate(const BoundArgs& a) {
   if (a.trust_batches < 1) throw InputError("--trust-batches: expected at least 1");
   if (a.perturbations < 1) throw InputError("--perturbations: expected at least 1");
   if (a.t_steps < 1 || a.t_steps > 1000) throw InputError("--t-steps: expected 1..1000");
+  if (!a.isa.empty()) {
+    const std::optional<nn::Isa> isa = nn::parse_isa(a.isa);
+    if (!isa) throw InputError("--isa " + a.isa + ": expected avx512, avx2 or portable");
+    if (!nn::cpu_supports(*isa))
+      throw InputError("--isa " + a.isa + ": this CPU does not support it (best: " +
+                       nn::to_string(nn::best_isa()) + ")");
+  }
   for (double m : a.multiples)
     if (!(m > 0.0) || !std::isfinite(m))
       throw InputError(fmt::format("--multiples: {} is not a positive number", m));
@@ -125,6 +135,8 @@ void run(const BoundArgs& a) {
     trainer.restore(file);
     epochs_done = trainer.completed_epochs();
   }
+  // The trainer fixed the float environment at its ISA; --isa sets the bound's own.
+  if (!a.isa.empty()) nn::fix_training_environment(*nn::parse_isa(a.isa));
   if (trainer.network().input_shape() != train.shape)
     throw InputError(fmt::format("--data {}: samples are {}, the model expects {}", data_dir,
                                  train.shape.str(), trainer.network().input_shape().str()));
@@ -156,6 +168,7 @@ void run(const BoundArgs& a) {
       {"build_type", LNSLAB_BUILD_TYPE},
       {"flags", LNSLAB_CXX_FLAGS},
       {"threads", 1},
+      {"isa", nn::to_string(nn::active_isa())},
       {"machine",
        {{"cpu", cpu_model()}, {"hardware_threads", std::thread::hardware_concurrency()}}}};
   j["model"] = trainer.config().model.kind;
@@ -370,6 +383,10 @@ void register_bound(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--t-steps", a->t_steps, "grid of t in Lemma 1's maximum")->capture_default_str();
   cmd->add_option("--json", a->json, "write every figure as JSON");
+  cmd->add_option("--isa", a->isa,
+                  "instruction set of the double products: avx512 | avx2 | portable (default: "
+                  "the checkpoint's, else the best this CPU has; figures are bit-identical per "
+                  "ISA, portable reproduces across x86-64 machines)");
   cmd->callback([a, model] {
     a->model_given = model->count() > 0;
     try {

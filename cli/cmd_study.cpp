@@ -35,6 +35,7 @@ struct StudyOptions {
   bool quick = false;
   bool full = false;
   bool plan = false;
+  bool report_only = false;
   std::string launcher = "local";
   double rank_timeout = 30.0;
   bool rank_timeout_given = false;
@@ -106,9 +107,38 @@ void report(const StudyOptions& o, const study::Study& s,
     fmt::print("plots: {} files in {}\n", plots.size(), (out / "plots").string());
 }
 
+// --report-only: the tables of the report from the run records already in OUT, without training
+// and without writing a file (docs/runs/ hold such records; scripts/docs.sh re-renders them).
+// Every run of the grid needs its run.json; the records' arguments are not compared with the
+// study's (an install's data directory enters them as a path).
+void print_recorded_tables(const StudyOptions& o, const study::Study& s) {
+  if (o.jobs > 0) throw InputError("--jobs does not apply to --report-only (nothing runs)");
+  std::string missing;
+  int n_missing = 0;
+  for (const study::RunSpec& run : s.runs) {
+    if (fs::exists(study::run_dir(o.out, run) / "run.json")) continue;
+    if (++n_missing <= 3) missing += (missing.empty() ? "" : ", ") + run.id;
+  }
+  if (n_missing > 0)
+    throw InputError(
+        fmt::format("--report-only: {} of {} runs have no record in {}/runs/<id>/"
+                    "run.json ({}{}); run the study to make them",
+                    n_missing, s.runs.size(), o.out, missing, n_missing > 3 ? ", ..." : ""));
+  try {
+    fmt::print("{}", study::format_tables(study::analyse(s, o.out)));
+  } catch (const study::StudyError& e) {
+    throw InputError(e.what());
+  }
+}
+
 void run_study_locally(const StudyOptions& o) {
   fs::path file;
   const study::Study s = load(o, file);
+  if (o.report_only) {
+    if (o.plan) throw InputError("--report-only and --plan exclude each other");
+    print_recorded_tables(o, s);
+    return;
+  }
   if (o.plan) {
     if (o.jobs > 0) throw InputError("--jobs does not apply to --plan (nothing runs)");
     fmt::print("{}", study::format_plan(s, fs::path(o.out)));
@@ -193,6 +223,8 @@ void run_study(const StudyOptions& o) {
     return;
   }
   if (o.plan) throw InputError("--launcher mpi does not apply to --plan (nothing runs)");
+  if (o.report_only)
+    throw InputError("--launcher mpi does not apply to --report-only (nothing runs)");
   if (o.jobs > 0)
     throw InputError(
         "--jobs does not apply to --launcher mpi (each worker rank runs one run; "
@@ -229,6 +261,9 @@ void register_study(CLI::App& app) {
   sub->add_flag("--plan", o->plan,
                 "Print the grid (run ids, whether OUT already has them, their `lnslab train` "
                 "arguments) and exit without running anything");
+  sub->add_flag("--report-only", o->report_only,
+                "Print the report's tables from the run records already in OUT (every run's "
+                "run.json) without training or writing any file");
   sub->add_option("--launcher", o->launcher,
                   "local (processes on this machine) | mpi (under mpirun: rank 0 hands runs to "
                   "the other ranks and writes every result; docs/distributed.md)")
@@ -242,7 +277,7 @@ void register_study(CLI::App& app) {
     o->command = "lnslab study" + (o->file.empty() ? "" : " " + o->file) + " --out " + o->out +
                  (o->jobs > 0 ? " --jobs " + std::to_string(o->jobs) : "") +
                  (o->quick ? " --quick" : "") + (o->full ? " --full" : "") +
-                 (o->plan ? " --plan" : "") +
+                 (o->plan ? " --plan" : "") + (o->report_only ? " --report-only" : "") +
                  (o->launcher != "local" ? " --launcher " + o->launcher : "");
     if (!o->models.empty()) {
       o->command += " --models ";

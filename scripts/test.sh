@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds lnslab and runs every test; then builds and runs the test suite
-# once more under AddressSanitizer + UndefinedBehaviorSanitizer, then runs every libFuzzer target
-# of tests/fuzz for a few seconds. Exits non-zero on any failure.
+# Installs dependencies, builds lnslab and runs every test and the docs check (scripts/docs.sh
+# --check: every produced block of README.md and docs/ against its command); then builds and runs
+# the test suite once more under AddressSanitizer + UndefinedBehaviorSanitizer, then runs every
+# libFuzzer target of tests/fuzz for a few seconds. Exits non-zero on any failure.
 #   scripts/test.sh            all three
 #   LNSLAB_SKIP_SANITIZE=1 scripts/test.sh   only the Release pass (no sanitizers, no fuzzing)
 set -euo pipefail
@@ -16,6 +17,8 @@ cmake -S . -B build/test-release -DCMAKE_BUILD_TYPE=Release -DLNSLAB_WERROR=ON \
   -DLNSLAB_BUILD_BENCH=ON >/dev/null
 cmake --build build/test-release -j "$jobs"
 ctest --test-dir build/test-release --output-on-failure -j "$jobs"
+echo "== docs blocks produced by commands (scripts/docs.sh --check, this build's lnslab)"
+scripts/docs.sh --check --bin build/test-release/cli/lnslab
 
 if [ "${LNSLAB_SKIP_SANITIZE:-0}" != "1" ]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"

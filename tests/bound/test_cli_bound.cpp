@@ -154,6 +154,18 @@ TEST_CASE("lnslab bound --json carries every printed number", "[bound][cli]") {
   CHECK(tokens > 100);
 }
 
+TEST_CASE("lnslab bound --isa sets the ISA of its products, recorded in the JSON", "[bound][cli]") {
+  TempDir dir;
+  const fs::path json = dir.path() / "bound.json";
+  const std::string args =
+      "--data synthetic --batches 1 --batch-size 16 --widths 8 --json '" + json.string() + "'";
+  const Run portable = run(dir, args + " --isa portable");
+  INFO(portable.err);
+  REQUIRE(portable.code == 0);
+  // Without --isa a model at initialisation runs at the best ISA (avx512 or avx2 on CI's CPUs).
+  CHECK(nlohmann::json::parse(slurp(json))["provenance"]["isa"] == "portable");
+}
+
 TEST_CASE("lnslab bound rejects bad input with exit code 2", "[bound][cli]") {
   TempDir dir;
   struct Case {
@@ -165,6 +177,7 @@ TEST_CASE("lnslab bound rejects bad input with exit code 2", "[bound][cli]") {
       {"--data synthetic --batch-size 0", "--batch-size"},
       {"--data synthetic --batch-size 5000", "--batch-size"},
       {"--data synthetic --multiples 1,-2 --verify", "--multiples"},
+      {"--data synthetic --isa sse9", "--isa sse9: expected avx512, avx2 or portable"},
       {"--checkpoint " + (dir.path() / "none.lnsck").string(), "--checkpoint"},
       {"--data synthetic --batches 1 --batch-size 8 --json " +
            (dir.path() / "missing" / "b.json").string(),

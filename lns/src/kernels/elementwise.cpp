@@ -3,8 +3,9 @@
 // LNSLAB_TARGET_AVX2 (isa.hpp), and chosen at run time. The per-element functions restate the
 // scalar rules of arith.cpp / convert.cpp with the same tables, and the tests compare them with
 // the scalar Format operations over every code pair.
-// mul/div and nearest/toward_zero add/sub also have hand-written AVX2 loops
-// (elementwise_avx2.cpp) that take whole vectors; the per-element function does the tail.
+// mul/div and nearest/toward_zero add/sub also have hand-written AVX2 and AVX-512 loops
+// (elementwise_avx2.cpp, elementwise_avx512.cpp; the 16-bit add on AVX-512 keeps its tables in
+// registers, add_planes16.cpp) that take whole vectors; the per-element function does the tail.
 #include "lnslab/lns/kernels/elementwise.hpp"
 
 #include <bit>

@@ -20,7 +20,8 @@ void sum_i64(const std::int64_t* table, const IndexGemm& g, int i0, int i1, int 
              std::int64_t* out);
 void sum_f64(const double* table, const IndexGemm& g, int i0, int i1, int j0, int j1, double* out);
 
-/// Counted integer sums (the saturation check of gemm.cpp), over the same indices: for each output
+/// Counted integer sums (the saturation check of gemm_path_counted.cpp), over the same indices:
+/// for each output
 ///   sum = sum_k ts[idx], packed = sum_k tp[idx] (both modulo 2^64), ored = OR_k tp[idx].
 /// Any order gives the same three results, so the kernels may vectorise freely.
 void sum_counted(const std::int64_t* ts, const std::int64_t* tp, const IndexGemm& g, int i0, int i1,

@@ -33,8 +33,8 @@ void parallel_for(int n, int threads, Body body) {
   for (auto& th : pool) th.join();
 }
 
-/// Runs body(part, i0, i1, j0, j1) over the m x n outputs, the larger dimension split between
-/// threads (at most max(m, n) parts).
+/// Runs body(part, i0, i1, j0, j1) over the m x n outputs: rows split between threads when there
+/// are at least as many rows as columns or at least two rows per thread, else columns.
 template <typename Body>
 void split_outputs(int m, int n, int threads, Body body) {
   if (m >= n || m >= 2 * threads)

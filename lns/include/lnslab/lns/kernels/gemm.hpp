@@ -50,12 +50,12 @@ void gemm(const Format& fa, CodeMatrix a, const Format& fb, CodeMatrix b, const 
 /// map to a region of zero entries), so every product is one read of a signed table over
 /// (sign, ka + kb). When the bound K * max|entry| shows that no partial sum can saturate
 /// (checked per call from the largest exponents present), products are summed exactly in int32
-/// or int64 lanes in any order (AVX2/AVX-512 gathers when the CPU has them). Otherwise, or when
-/// counts are asked for, the counted path sums each output exactly together with the sum of the
-/// magnitudes added (and packed counts); an output whose magnitude sum stays below the
-/// accumulator limit cannot have saturated, and only the others are redone by the sequential
-/// per-output loop with the datapath's saturation after every add. `exact` sums doubles in k
-/// order per output, vectorised over output columns; `logadd` runs the LNS adder sequentially.
+/// or int64 lanes in any order (AVX2 gathers when the CPU has them). Otherwise, or when counts
+/// are asked for, the counted path (AVX-512 or AVX2 gathers) sums each output exactly together
+/// with the sum of the magnitudes added (and packed counts); an output whose magnitude sum stays
+/// below the accumulator limit cannot have saturated, and only the others are redone by the
+/// sequential per-output loop with the datapath's saturation after every add. `exact` sums doubles
+/// in k order per output, vectorised over output columns; `logadd` runs the LNS adder sequentially.
 class GemmPlan {
  public:
   GemmPlan(const Format& fa, const Format& fb, const Datapath& dp, const Format& out);
