@@ -93,7 +93,7 @@ std::string held_out_name(const std::vector<const GroupResult*>& gs) {
 
 std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) {
   fs::create_directories(plots);
-  // Accuracy against bits: configurations not in an lr sweep, one series per model and family.
+  // The score against bits: configurations not in an lr sweep, one series per model and family.
   std::vector<const GroupResult*> bit_groups;
   for (const GroupResult& g : r.groups)
     if (g.numerics != "lns-full" && !swept(r, g)) bit_groups.push_back(&g);
