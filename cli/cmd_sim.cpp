@@ -1,5 +1,6 @@
-// lnslab sim CONFIG.toml [--topology FILE.csv | --gemm M,N,K ... | --model mlp|cnn
-//           [--widths W,...] [--input CxHxW] [--classes N]] [--batch N] [--train]
+// lnslab sim CONFIG.toml [--topology FILE.csv | --gemm M,N,K ... | --model mlp|cnn|cgan
+//           [--widths W,...] [--input CxHxW] [--classes N] | --model transformer [--layers L]
+//           [--width D] [--heads H] [--context P]] [--batch N] [--train]
 //           [--mapping fixed|search] [--objective energy|cycles|edp]
 //           [--json FILE] [--csv FILE] [--compare CONFIG2.toml ...]
 // Cycles, traffic and energy of a workload on one or several accelerator configs.
@@ -14,6 +15,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "lnslab/nn/errors.hpp"
+#include "lnslab/nn/text_corpus.hpp"
 #include "lnslab/nn/train_config.hpp"
 #include "lnslab/nn/workload.hpp"
 #include "lnslab/sim/accelerator.hpp"
@@ -30,8 +32,9 @@ struct SimOptions {
   std::string config;
   std::string topology;
   std::vector<std::string> gemms;
-  std::string model;  // mlp | cnn: the forward GEMMs of the network lnslab train builds
+  std::string model;  // mlp | cnn | cgan | transformer: the network lnslab train builds
   std::vector<int> widths;
+  nn::TransformerSpec transformer;  // --layers, --width, --heads, --context
   std::string input = "1x28x28";
   int classes = 10;
   std::vector<std::string> compare;
@@ -104,13 +107,18 @@ nn::Shape parse_input(const std::string& text) {
 
 // --model: the network of `lnslab train --model M --widths W` on inputs of --input and --classes
 // (with --train, its training step: for cgan both networks' step, nn/workload.hpp).
+// The transformer's input is its context of byte ids, its classes the byte vocabulary.
 sim::Workload model_workload(const SimOptions& o) {
   nn::ModelSpec spec;
   spec.kind = o.model;
   spec.widths = o.widths;
+  spec.transformer = o.transformer;
+  const bool text = o.model == "transformer";
+  const nn::Shape input = text ? nn::Shape{o.transformer.context, 1, 1} : parse_input(o.input);
+  const int classes = text ? nn::byte_vocabulary : o.classes;
   try {
-    return o.train ? nn::training_workload(spec, parse_input(o.input), o.classes, o.batch)
-                   : nn::forward_workload(spec, parse_input(o.input), o.classes, o.batch);
+    return o.train ? nn::training_workload(spec, input, classes, o.batch)
+                   : nn::forward_workload(spec, input, classes, o.batch);
   } catch (const nn::ConfigError& e) {
     throw InputError(std::string("--model: ") + e.what());
   } catch (const std::bad_alloc&) {
@@ -208,11 +216,13 @@ void register_sim(CLI::App& app) {
   auto* gemm = sub->add_option("--gemm", o->gemms, "GEMM shape M,N,K (repeatable)");
   topo->excludes(gemm);
   gemm->excludes(topo);
-  auto* model = sub->add_option("--model", o->model,
-                                "A model of lnslab train (mlp, cnn or cgan): the forward GEMMs of "
-                                "the network it builds (cgan: generator then discriminator; with "
-                                "--train both networks' step), instead of --topology or --gemm");
-  model->check(CLI::IsMember({"mlp", "cnn", "cgan"}));
+  auto* model = sub->add_option(
+      "--model", o->model,
+      "A model of lnslab train (mlp, cnn, cgan or transformer): the forward GEMMs of the network "
+      "it builds (cgan: generator then discriminator; with --train both networks' step; "
+      "transformer: per-position Linear GEMMs and each head's attention products), instead of "
+      "--topology or --gemm");
+  model->check(CLI::IsMember({"mlp", "cnn", "cgan", "transformer"}));
   auto* widths = sub->add_option("--widths", o->widths,
                                  "--model's widths, as for lnslab train (mlp hidden widths, "
                                  "default 256; cnn channels, default 16,32, [+ hidden]; cgan base "
@@ -223,8 +233,24 @@ void register_sim(CLI::App& app) {
                                 "--model's input shape CxHxW (default 1x28x28, Fashion-MNIST)");
   auto* classes = sub->add_option("--classes", o->classes, "--model's classes (default 10)")
                       ->check(CLI::Range(2, 1 << 20));
+  nn::TransformerSpec& tf = o->transformer;
+  const std::vector<CLI::Option*> text_options{
+      sub->add_option("--layers", tf.layers, "--model transformer: pre-norm blocks")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 1 << 10)),
+      sub->add_option("--width", tf.width,
+                      "--model transformer: model width (a multiple of --heads)")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 1 << 16)),
+      sub->add_option("--heads", tf.heads, "--model transformer: attention heads")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 1 << 10)),
+      sub->add_option("--context", tf.context, "--model transformer: characters per window")
+          ->capture_default_str()
+          ->check(CLI::Range(1, 1 << 16))};
   sub->add_option("--batch", o->batch,
-                  "Batch size: multiplies M of every topology or --model layer")
+                  "Batch size: multiplies M of every topology or --model layer (transformer: "
+                  "windows)")
       ->check(CLI::Range(1, 1 << 20));
   sub->add_option("--optimizer", o->optimizer,
                   "--train: the weight-update rule of this optimizer (" + nn::optimizer_names() +
@@ -245,7 +271,7 @@ void register_sim(CLI::App& app) {
       ->check(CLI::IsMember({"energy", "cycles", "edp"}));
   sub->add_option("--json", o->json_path, "Also write the reports as JSON to this file");
   sub->add_option("--csv", o->csv_path, "Also write one CSV row per layer and config");
-  sub->callback([o, widths, input, classes] {
+  sub->callback([o, widths, input, classes, text_options] {
     if (!o->model.empty() && (!o->topology.empty() || !o->gemms.empty()))
       throw InputError("lnslab sim: --model " + o->model +
                        " is a workload of its own: give it without --topology and --gemm");
@@ -253,6 +279,15 @@ void register_sim(CLI::App& app) {
       if (opt->count() > 0 && o->model.empty())
         throw InputError("lnslab sim: " + opt->get_name() +
                          " describes --model's network: give --model mlp or --model cnn");
+    const bool text = o->model == "transformer";
+    for (const auto* opt : {widths, input, classes})
+      if (opt->count() > 0 && text)
+        throw InputError("lnslab sim: " + opt->get_name() +
+                         " does not apply to --model transformer (its input is --context byte "
+                         "ids; --layers, --width, --heads size it)");
+    for (const auto* opt : text_options)
+      if (opt->count() > 0 && !text)
+        throw InputError("lnslab sim: " + opt->get_name() + " applies only to --model transformer");
     if (o->topology.empty() && o->gemms.empty() && o->model.empty())
       throw InputError(
           "lnslab sim: give a workload: --topology FILE.csv, --gemm M,N,K or --model mlp|cnn");

@@ -165,11 +165,18 @@ sim::Workload forward_workload(const ModelSpec& spec, Shape input, int classes, 
     w.gemms.insert(w.gemms.end(), d.gemms.begin(), d.gemms.end());
     return w;
   }
+  if (spec.kind == "transformer") {  // the forward GEMMs of its step, attention's included
+    sim::Workload w;
+    append(w.gemms, training_workload(build_model<float>(spec, input, classes), batch).gemms,
+           sim::Pass::forward);
+    return w;
+  }
   return forward_workload(build_model<float>(spec, input, classes), batch);
 }
 
 sim::Workload training_workload(const ModelSpec& spec, Shape input, int classes, int batch) {
-  if (spec.kind != "cgan") return training_workload(build_model<float>(spec, input, classes), batch);
+  if (spec.kind != "cgan")
+    return training_workload(build_model<float>(spec, input, classes), batch);
   if (batch < 1) throw ConfigError(fmt::format("workload: batch must be >= 1, got {}", batch));
   const CganNetworks nets = cgan_networks(spec, input, classes);
   const sim::Workload g =

@@ -20,7 +20,7 @@ bool same_lr(double a, double b) {
 
 std::optional<double> LrSweep::loss_from_default() const {
   if (!at_default) return std::nullopt;
-  return best.test_accuracy.mean - at_default->mean;
+  return score->shortfall(at_default->mean, best.score->mean);
 }
 
 std::vector<LrSweep> lr_sweeps(const std::vector<GroupResult>& groups) {
@@ -37,23 +37,30 @@ std::vector<LrSweep> lr_sweeps(const std::vector<GroupResult>& groups) {
       s.optimizer = g.optimizer;
       s.numerics = g.numerics;
       s.format = g.format;
+      s.score = g.score;
       nn::TrainConfig c;
       c.optimizer = g.optimizer;
       s.default_lr = c.default_lr();
       sweeps.push_back(std::move(s));
     }
-    sweeps[it->second].points.push_back({g.lr, g.test_accuracy});
+    sweeps[it->second].points.push_back({g.lr, g.final_score});
   }
   std::vector<LrSweep> out;
   for (LrSweep& s : sweeps) {
     if (s.points.size() < 2) continue;
     std::sort(s.points.begin(), s.points.end(),
               [](const LrPoint& a, const LrPoint& b) { return a.lr < b.lr; });
-    s.best = s.points.front();
+    const LrPoint* best = nullptr;
     for (const LrPoint& p : s.points) {
-      if (p.test_accuracy.mean > s.best.test_accuracy.mean) s.best = p;
-      if (same_lr(p.lr, s.default_lr)) s.at_default = p.test_accuracy;
+      if (same_lr(p.lr, s.default_lr)) {
+        s.default_in_grid = true;
+        s.at_default = p.score;
+      }
+      if (p.score && (best == nullptr || s.score->better(p.score->mean, best->score->mean)))
+        best = &p;
     }
+    if (best == nullptr) continue;
+    s.best = *best;
     out.push_back(std::move(s));
   }
   return out;

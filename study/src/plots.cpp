@@ -64,11 +64,36 @@ std::string error_lines(const fs::path& data, const std::vector<std::string>& ti
   return p + "\n";
 }
 
+// The score axis: the study's scores' titles with their directions, e.g. "test acc % (higher
+// is better)"; a study of several models' scores draws each in its own units.
+std::string score_axis(const StudyResults& r) {
+  std::string s;
+  for (const Score* score : scores_of(r))
+    s += (s.empty() ? "" : " / ") + score->title + " (" +
+         (score->lower_is_better ? "lower" : "higher") + " is better)";
+  return s;
+}
+
+std::string difference_units(const StudyResults& r) {
+  std::string s;
+  for (const Score* score : scores_of(r)) s += (s.empty() ? "" : " / ") + score->unit;
+  return s;
+}
+
+// "test_loss", "val_loss" or both: what the loss plot draws.
+std::string held_out_name(const std::vector<const GroupResult*>& gs) {
+  std::set<std::string> names;
+  for (const GroupResult* g : gs) names.insert(held_out_loss_name(g->model));
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
 }  // namespace
 
 std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) {
   fs::create_directories(plots);
-  // Accuracy against bits: configurations not in an lr sweep, one series per model and family.
+  // The score against bits: configurations not in an lr sweep, one series per model and family.
   std::vector<const GroupResult*> bit_groups;
   for (const GroupResult& g : r.groups)
     if (g.numerics != "lns-full" && !swept(r, g)) bit_groups.push_back(&g);
@@ -85,21 +110,27 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
     rel_data += "# " + name + "\n";
     for (const GroupResult* g : gs) {
       const int x = g->bits >= 32 ? axis.fp32_x : g->bits;
-      acc_data += fmt::format("{} {:.4f} {:.4f} {:.4f}\n", x, 100 * g->test_accuracy.mean,
-                              100 * g->test_accuracy.min, 100 * g->test_accuracy.max);
-      if (g->delta_vs_fp32) rel_data += fmt::format("{} {:.4f}\n", x, 100 * *g->delta_vs_fp32);
+      const double k = g->score->scale;
+      if (g->final_score)
+        acc_data += fmt::format("{} {:.6f} {:.6f} {:.6f}\n", x, k * g->final_score->mean,
+                                k * g->final_score->min, k * g->final_score->max);
+      if (g->delta_vs_fp32) rel_data += fmt::format("{} {:.6f}\n", x, k * *g->delta_vs_fp32);
     }
     acc_data += "\n\n";
     rel_data += "\n\n";
   }
-  write_file_atomically(plots / "accuracy_vs_bits.dat", acc_data);
+  write_file_atomically(plots / "score_vs_bits.dat", acc_data);
   write_file_atomically(plots / "relative_vs_bits.dat", rel_data);
 
+  // Held-out loss per epoch of the configurations that have one (not a cgan's).
   std::string loss_data;
+  std::vector<const GroupResult*> loss_groups;
   for (const GroupResult& g : r.groups) {
+    if (g.held_out_loss.empty()) continue;
+    loss_groups.push_back(&g);
     loss_data += "# " + config_name(g) + "\n";
-    for (std::size_t e = 0; e < g.test_loss.size(); ++e)
-      loss_data += fmt::format("{} {:.6f} {:.6f}\n", e + 1, g.train_loss[e], g.test_loss[e]);
+    for (std::size_t e = 0; e < g.held_out_loss.size() && e < g.train_loss.size(); ++e)
+      loss_data += fmt::format("{} {:.6f} {:.6f}\n", e + 1, g.train_loss[e], g.held_out_loss[e]);
     loss_data += "\n\n";
   }
   write_file_atomically(plots / "loss_curves.dat", loss_data);
@@ -119,18 +150,21 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
     for (const HardwareCost& h : m.baselines) bar("baseline " + h.pe + " [" + m.model + "]", h);
   write_file_atomically(plots / "energy_by_component.dat", energy_data);
 
-  // Accuracy against lr, one series per swept configuration.
+  // The score against lr, one series per swept configuration.
   std::string lr_data;
   std::vector<std::string> lr_series;
   for (const LrSweep& s : r.lr_sweeps) {
     lr_series.push_back(s.model + " " + s.label + (s.format.empty() ? "" : " " + s.format));
     lr_data += "# " + lr_series.back() + "\n";
+    const double k = s.score->scale;
     for (const LrPoint& p : s.points)
-      lr_data += fmt::format("{:g} {:.4f} {:.4f} {:.4f}\n", p.lr, 100 * p.test_accuracy.mean,
-                             100 * p.test_accuracy.min, 100 * p.test_accuracy.max);
+      if (p.score)
+        lr_data += fmt::format("{:g} {:.6f} {:.6f} {:.6f}\n", p.lr, k * p.score->mean,
+                               k * p.score->min, k * p.score->max);
     lr_data += "\n\n";
   }
-  write_file_atomically(plots / "accuracy_vs_lr.dat", lr_data);
+  write_file_atomically(plots / "score_vs_lr.dat", lr_data);
+  const std::string axis_label = score_axis(r);
 
   std::string gp;
   const std::string dir = plots.string();
@@ -139,17 +173,16 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
         std::string(term) == "svg" ? "svg size 1000,600 dynamic" : "pngcairo size 1000,600";
     gp += fmt::format("reset\nset terminal {} noenhanced\nset key outside right\nset grid\n", t);
     if (!series.empty()) {
-      gp += fmt::format("set output '{}/accuracy_vs_bits.{}'\n", dir, term);
-      gp +=
-          "set title 'Test accuracy vs weight bits'\nset xlabel 'weight bits'\n"
-          "set ylabel 'test accuracy (%)'\n" +
-          axis.xtics;
-      gp += error_lines(plots / "accuracy_vs_bits.dat", series);
+      gp += fmt::format("set output '{}/score_vs_bits.{}'\n", dir, term);
+      gp += "set title '" + axis_label + " vs weight bits'\nset xlabel 'weight bits'\n" +
+            "set ylabel '" + axis_label + "'\n" + axis.xtics;
+      gp += error_lines(plots / "score_vs_bits.dat", series);
       std::string p;
       gp += fmt::format("set output '{}/relative_vs_bits.{}'\n", dir, term);
-      gp +=
-          "set title 'Test accuracy relative to each optimizer''s own FP32 run'\n"
-          "set ylabel 'difference (points)'\n";
+      gp += "set title '" + axis_label +
+            " relative to each optimizer''s own FP32 run'\n"
+            "set ylabel 'difference (" +
+            difference_units(r) + ")'\n";
       p = "plot 0 notitle lc rgb 'gray'";
       for (std::size_t i = 0; i < series.size(); ++i)
         p += fmt::format(
@@ -158,13 +191,16 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
             dir, i, series[i]);
       gp += p + "\nset xtics autofreq\nset autoscale x\n";
     }
-    gp += fmt::format("set output '{}/loss_curves.{}'\n", dir, term);
-    gp += "set title 'Test loss per epoch'\nset xlabel 'epoch'\nset ylabel 'test loss'\n";
-    std::string p = "plot ";
-    for (std::size_t i = 0; i < r.groups.size(); ++i)
-      p += fmt::format("{}'{}/loss_curves.dat' index {} using 1:3 with linespoints title '{}'",
-                       i ? ", " : "", dir, i, config_name(r.groups[i]));
-    gp += p + "\n";
+    if (!loss_groups.empty()) {
+      gp += fmt::format("set output '{}/loss_curves.{}'\n", dir, term);
+      gp += "set title 'Held-out loss per epoch'\nset xlabel 'epoch'\nset ylabel '" +
+            held_out_name(loss_groups) + " (nats)'\n";
+      std::string p = "plot ";
+      for (std::size_t i = 0; i < loss_groups.size(); ++i)
+        p += fmt::format("{}'{}/loss_curves.dat' index {} using 1:3 with linespoints title '{}'",
+                         i ? ", " : "", dir, i, config_name(*loss_groups[i]));
+      gp += p + "\n";
+    }
     if (bars > 0) {
       gp += fmt::format("set output '{}/energy_by_component.{}'\n", dir, term);
       gp +=
@@ -182,11 +218,12 @@ std::vector<fs::path> write_plots(const StudyResults& r, const fs::path& plots) 
           "set xtics norotate autofreq font ''\n";
     }
     if (!lr_series.empty()) {
-      gp += fmt::format("set output '{}/accuracy_vs_lr.{}'\n", dir, term);
-      gp +=
-          "set title 'Test accuracy vs learning rate'\nset xlabel 'learning rate'\n"
-          "set ylabel 'test accuracy (%)'\nset logscale x 10\nset key noautotitle\n";
-      gp += error_lines(plots / "accuracy_vs_lr.dat", lr_series) + "unset logscale x\n";
+      gp += fmt::format("set output '{}/score_vs_lr.{}'\n", dir, term);
+      gp += "set title '" + axis_label +
+            " vs learning rate'\nset xlabel 'learning rate'\n"
+            "set ylabel '" +
+            axis_label + "'\nset logscale x 10\nset key noautotitle\n";
+      gp += error_lines(plots / "score_vs_lr.dat", lr_series) + "unset logscale x\n";
     }
   }
   write_file_atomically(plots / "plots.gp", gp);

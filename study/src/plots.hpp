@@ -8,8 +8,8 @@
 
 namespace lnslab::study::detail {
 
-inline constexpr const char* plot_names[] = {"accuracy_vs_bits", "relative_vs_bits", "loss_curves",
-                                             "energy_by_component", "accuracy_vs_lr"};
+inline constexpr const char* plot_names[] = {"score_vs_bits", "relative_vs_bits", "loss_curves",
+                                             "energy_by_component", "score_vs_lr"};
 
 /// Writes the data, the script and (with gnuplot) the pictures; returns the pictures written.
 std::vector<std::filesystem::path> write_plots(const StudyResults& r,

@@ -30,12 +30,17 @@ std::string csv_text(const std::string& s) {
 }
 
 std::string csv_row(const GroupResult& g) {
-  std::string row = fmt::format("{},{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{},{:.6f},{:.1f}",
-                                csv_text(config_name(g)), g.model, g.optimizer, g.numerics,
-                                csv_text(g.format), g.bits, g.lr, g.seeds.size(),
-                                g.test_accuracy.mean, g.test_accuracy.min, g.test_accuracy.max,
-                                g.delta_vs_fp32 ? fmt::format("{:.6f}", *g.delta_vs_fp32) : "",
-                                g.train_accuracy.mean, g.images_per_second);
+  // The test_acc columns are the classifiers' score; every model's is in the score columns.
+  const bool accuracy = g.score->name == score_test_accuracy && g.final_score;
+  const Stat acc = accuracy ? *g.final_score : Stat{};
+  std::string row =
+      fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{:.6f},{:.1f}", csv_text(config_name(g)),
+                  g.model, g.optimizer, g.numerics, csv_text(g.format), g.bits, g.lr,
+                  g.seeds.size(), accuracy ? fmt::format("{:.6f}", acc.mean) : "",
+                  accuracy ? fmt::format("{:.6f}", acc.min) : "",
+                  accuracy ? fmt::format("{:.6f}", acc.max) : "",
+                  g.delta_vs_fp32 ? fmt::format("{:.6f}", *g.delta_vs_fp32) : "",
+                  g.train_accuracy.mean, g.images_per_second);
   if (g.hardware) {
     const HardwareCost& h = *g.hardware;
     row += fmt::format(",{},{},{},{},{},{:.1f},{:.0f},{:.1f},{:.1f},{:.1f},{:.1f}",
@@ -45,6 +50,10 @@ std::string csv_row(const GroupResult& g) {
   } else {
     row += ",,,,,,,,,,,";
   }
+  row += fmt::format(",{},{}", g.score->name, g.score->lower_is_better ? 1 : 0);
+  row += g.final_score ? fmt::format(",{:.6f},{:.6f},{:.6f}", g.final_score->mean,
+                                     g.final_score->min, g.final_score->max)
+                       : std::string(",,,");
   return row + "\n";
 }
 
@@ -52,7 +61,30 @@ const char* kCsvHeader =
     "configuration,model,optimizer,numerics,format,bits,lr,seeds,test_acc_mean,test_acc_min,"
     "test_acc_max,delta_vs_fp32,train_acc_mean,images_per_second,hw_accelerator,hw_pe,hw_format,"
     "hw_datapath,hw_update,hw_energy_pj_per_step,hw_cycles_per_step,hw_compute_pj,"
-    "hw_on_chip_pj,hw_off_chip_pj,hw_update_pj\n";
+    "hw_on_chip_pj,hw_off_chip_pj,hw_update_pj,score,score_lower_is_better,score_mean,"
+    "score_min,score_max\n";
+
+// What the table's model-specific metric columns are ("" for a study without any).
+std::string metrics_sentence(const StudyResults& r) {
+  std::set<std::string> models;
+  for (const GroupResult& g : r.groups)
+    if (!g.metrics.empty()) models.insert(g.model);
+  std::string notes;
+  for (const std::string& m : models) notes += (notes.empty() ? "" : "; ") + describe_metrics(m);
+  return notes.empty() ? ""
+                       : "Model-specific metrics of the final epoch, likewise: " + notes + ". ";
+}
+
+// What the tables' score columns are, for the sentences below them.
+std::string scores_sentence(const StudyResults& r) {
+  std::string s;
+  for (const Score* score : detail::scores_of(r)) {
+    if (!s.empty()) s += "; ";
+    s += fmt::format("`{}` ({}, {} is better)", score->title, score->name,
+                     score->lower_is_better ? "lower" : "higher");
+  }
+  return s;
+}
 
 }  // namespace
 
@@ -67,10 +99,6 @@ StudyResults analyse(const Study& study, const fs::path& out) {
 
 std::string format_tables(const StudyResults& r) {
   std::string s = detail::main_table(r);
-  if (const std::string m = detail::metrics_table(r); !m.empty())
-    s += "\nModel-specific scores of the final epoch (cgan: Fréchet distance of the feature "
-         "classifier's features, lower is better; class accuracy of the samples):\n\n" +
-         m;
   s += "\nEnergy per training step (uJ), each configuration on its own hardware, and the "
        "baseline arrays:\n\n" +
        detail::energy_table(r);
@@ -112,22 +140,35 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
   j["lr_sweeps"] = nlohmann::json::array();
   for (const LrSweep& s : r.lr_sweeps) {
     nlohmann::json points = nlohmann::json::array();
-    for (const LrPoint& p : s.points)
-      points.push_back({{"lr", p.lr}, {"test_accuracy_mean", p.test_accuracy.mean}});
+    const bool accuracy = s.score->name == score_test_accuracy;
+    auto mean_or_null = [](const std::optional<Stat>& st) {
+      return st ? nlohmann::json(st->mean) : nlohmann::json(nullptr);
+    };
+    for (const LrPoint& p : s.points) {
+      points.push_back({{"lr", p.lr}, {"score_mean", mean_or_null(p.score)}});
+      if (accuracy) points.back()["test_accuracy_mean"] = mean_or_null(p.score);
+    }
     const auto loss = s.loss_from_default();
-    j["lr_sweeps"].push_back(
-        {{"model", s.model},
-         {"label", s.label},
-         {"optimizer", s.optimizer},
-         {"numerics", s.numerics},
-         {"format", s.format},
-         {"points", points},
-         {"best_lr", s.best.lr},
-         {"best_test_accuracy", s.best.test_accuracy.mean},
-         {"default_lr", s.default_lr},
-         {"default_test_accuracy",
-          s.at_default ? nlohmann::json(s.at_default->mean) : nlohmann::json(nullptr)},
-         {"loss_from_not_tuning", loss ? nlohmann::json(*loss) : nlohmann::json(nullptr)}});
+    nlohmann::json sweep{
+        {"model", s.model},
+        {"label", s.label},
+        {"optimizer", s.optimizer},
+        {"numerics", s.numerics},
+        {"format", s.format},
+        {"score", s.score->name},
+        {"lower_is_better", s.score->lower_is_better},
+        {"points", points},
+        {"best_lr", s.best.lr},
+        {"best_score", s.best.score->mean},
+        {"default_lr", s.default_lr},
+        {"default_score", mean_or_null(s.at_default)},
+        {"loss_from_not_tuning", loss ? nlohmann::json(*loss) : nlohmann::json(nullptr)}};
+    // The classifiers' score under the names readers of earlier results know.
+    if (accuracy) {
+      sweep["best_test_accuracy"] = sweep["best_score"];
+      sweep["default_test_accuracy"] = sweep["default_score"];
+    }
+    j["lr_sweeps"].push_back(std::move(sweep));
   }
   write_file_atomically(out / "results.json", j.dump(2) + "\n");
 
@@ -141,9 +182,12 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
   md += "Study file: `" + study.file.string() + "`; command: `" + prov.command + "`.\n\n";
   md += detail::main_table(r) + "\n";
   md +=
-      "Test accuracy is the final epoch's, as mean [min, max] over the seeds; `vs FP32` is the "
-      "difference (points) to the FP32 run of the same optimizer family (LNS Madam vs Madam, "
-      "LNS-stored SGD vs SGD, LNS-stored Adam vs Adam). uJ/step and Mcycles/step are one "
+      "The score is the final epoch's " + scores_sentence(r) +
+      ", as mean [min, max] over the seeds; `vs FP32` is the difference of its mean to the "
+      "FP32 run of the same optimizer family (LNS Madam vs Madam, LNS-stored SGD vs SGD, "
+      "LNS-stored Adam vs Adam), in the score's units (points for an accuracy). " +
+      metrics_sentence(r) +
+      "uJ/step and Mcycles/step are one "
       "training step (forward, backward, weight update) of the model at the run's batch size, "
       "simulated on the configuration's own hardware: an FP32 array for FP32 runs; for "
       "`lns-weights` runs an FP32 array whose weights are stored and moved as the run's B-bit LNS "
@@ -166,9 +210,10 @@ std::vector<fs::path> write_report(const Study& study, const StudyResults& r, co
   if (!r.lr_sweeps.empty()) {
     md += "## Learning rates\n\n" + detail::lr_tables(r);
     md +=
-        "The best lr is the one with the highest mean test accuracy over the seeds; the loss "
-        "from not tuning is the best accuracy minus the accuracy at `lnslab train`'s default lr "
-        "for the optimizer.\n\n";
+        "The best lr is the one with the best mean score over the seeds (the highest test "
+        "accuracy; the lowest bits per character or Fréchet distance); the loss from not tuning "
+        "is how much worse the score at `lnslab train`'s default lr for the optimizer is than "
+        "the best one's.\n\n";
   }
   const std::string listed = detail::listed_table(r);
   if (!listed.empty())

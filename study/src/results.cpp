@@ -102,9 +102,10 @@ sim::Config load_template(const Study& study) {
 std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
   std::vector<GroupResult> groups;
   std::map<std::string, std::size_t> index;
-  std::map<std::string, std::vector<double>> test_acc, train_acc, speed;
+  std::map<std::string, std::vector<double>> scores, train_acc, speed;
+  std::map<std::string, std::size_t> unscored;  // runs whose record has no final score
   std::map<std::string, std::map<std::string, std::vector<double>>> metrics;
-  std::map<std::string, std::vector<std::vector<double>>> train_curves, test_curves;
+  std::map<std::string, std::vector<std::vector<double>>> train_curves, held_out_curves;
   for (const RunSpec& run : study.runs) {
     const fs::path file = run_dir(out, run) / "run.json";
     nn::RunRecord record;
@@ -115,12 +116,6 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
     } catch (const std::exception& e) {
       throw StudyError(file.string() + ": cannot read the run's results (" + e.what() + ")");
     }
-    if (record.data.text)
-      throw StudyError(file.string() +
-                       ": a language-model run (its metric is validation bits per character); "
-                       "the study's tables, plots and lr sweeps aggregate test accuracy and do "
-                       "not aggregate language-model runs yet (each run's run.json and "
-                       "metrics.csv are in its directory)");
     if (record.epochs.empty())
       throw StudyError(file.string() + ": the run's record has no completed epoch");
     // The record must be of this run (a stale directory of another configuration is not).
@@ -145,29 +140,32 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
       g.batch = run.batch;
       g.accelerator = run.accelerator;
       g.update = run.update;
+      g.score = &score_of(run.model);
       groups.push_back(std::move(g));
     }
     GroupResult& g = groups[it->second];
     g.seeds.push_back(run.seed);
     g.run_ids.push_back(run.id);
-    if (const auto acc = record.final_test_accuracy()) test_acc[run.group].push_back(*acc);
-    for (const auto& [name, value] : record.epochs.back().metrics)
+    if (const auto v = final_score(*g.score, record))
+      scores[run.group].push_back(*v);
+    else
+      ++unscored[run.group];
+    for (const auto& [name, value] : final_metrics(record))
       metrics[run.group][name].push_back(value);
-    std::vector<double> tr, te;
+    std::vector<double> tr;
     double ips = 0.0;
     for (const nn::EpochRecord& e : record.epochs) {
       tr.push_back(e.train_loss);
-      te.push_back(e.test_loss);
       ips += e.images_per_second;
     }
     train_acc[run.group].push_back(record.epochs.back().train_accuracy);
     speed[run.group].push_back(ips / static_cast<double>(record.epochs.size()));
     train_curves[run.group].push_back(tr);
-    test_curves[run.group].push_back(te);
+    if (std::vector<double> h = held_out_loss(record); !h.empty())
+      held_out_curves[run.group].push_back(std::move(h));
   }
   for (GroupResult& g : groups) {
-    g.test_accuracy = stat_of(test_acc[g.group]);
-    g.has_test_accuracy = !test_acc[g.group].empty();
+    if (unscored[g.group] == 0) g.final_score = stat_of(scores[g.group]);
     for (const auto& [name, values] : metrics[g.group]) g.metrics[name] = stat_of(values);
     g.train_accuracy = stat_of(train_acc[g.group]);
     g.images_per_second = stat_of(speed[g.group]).mean;
@@ -180,7 +178,9 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
       return m;
     };
     g.train_loss = mean_curve(train_curves[g.group]);
-    g.test_loss = mean_curve(test_curves[g.group]);
+    // Only when every seed has one (a mean over some seeds is no configuration's curve).
+    if (held_out_curves[g.group].size() == g.seeds.size())
+      g.held_out_loss = mean_curve(held_out_curves[g.group]);
   }
   // Each configuration against the FP32 run of its optimizer family (same model): the one of the
   // same lr where the study has it (an lr sweep), else the first.
@@ -191,8 +191,8 @@ std::vector<GroupResult> collect(const Study& study, const fs::path& out) {
         continue;
       if (ref == nullptr || (r.lr == g.lr && ref->lr != g.lr)) ref = &r;
     }
-    if (ref && ref->has_test_accuracy && g.has_test_accuracy) {
-      g.delta_vs_fp32 = g.test_accuracy.mean - ref->test_accuracy.mean;
+    if (ref && ref->final_score && g.final_score) {
+      g.delta_vs_fp32 = g.final_score->mean - ref->final_score->mean;
       g.reference_group = ref->group;
     }
   }
@@ -280,23 +280,28 @@ nlohmann::json to_json(const GroupResult& g) {
   auto stat = [](const Stat& s) {
     return nlohmann::json{{"mean", s.mean}, {"min", s.min}, {"max", s.max}};
   };
-  nlohmann::json j{{"group", g.group},
-                   {"label", g.label},
-                   {"model", g.model},
-                   {"optimizer", g.optimizer},
-                   {"numerics", g.numerics},
-                   {"format", g.format},
-                   {"bits", g.bits},
-                   {"seeds", g.seeds},
-                   {"runs", g.run_ids},
-                   {"test_accuracy", stat(g.test_accuracy)},
-                   {"train_accuracy", stat(g.train_accuracy)},
-                   {"images_per_second", g.images_per_second},
-                   {"train_loss_per_epoch", g.train_loss},
-                   {"test_loss_per_epoch", g.test_loss},
-                   {"lr", g.lr},
-                   {"batch", g.batch}};
-  if (!g.has_test_accuracy) j["test_accuracy"] = nullptr;
+  const bool accuracy = g.score->name == score_test_accuracy;
+  nlohmann::json score{{"name", g.score->name}, {"lower_is_better", g.score->lower_is_better}};
+  if (g.final_score) score.update(stat(*g.final_score));
+  nlohmann::json j{
+      {"group", g.group},
+      {"label", g.label},
+      {"model", g.model},
+      {"optimizer", g.optimizer},
+      {"numerics", g.numerics},
+      {"format", g.format},
+      {"bits", g.bits},
+      {"seeds", g.seeds},
+      {"runs", g.run_ids},
+      {"score", score},
+      // The classifiers' score under its own name too (the key readers know).
+      {"test_accuracy", accuracy && g.final_score ? stat(*g.final_score) : nlohmann::json(nullptr)},
+      {"train_accuracy", stat(g.train_accuracy)},
+      {"images_per_second", g.images_per_second},
+      {"train_loss_per_epoch", g.train_loss},
+      {"lr", g.lr},
+      {"batch", g.batch}};
+  j[held_out_loss_name(g.model) + "_per_epoch"] = g.held_out_loss;
   if (!g.metrics.empty()) {
     j["metrics"] = nlohmann::json::object();
     for (const auto& [name, st] : g.metrics) j["metrics"][name] = stat(st);

@@ -26,6 +26,12 @@ std::string weights_of(const HardwareCost& h) {
   return h.format;
 }
 
+// Characters, not bytes, of UTF-8 text ("Fréchet"): what fmt pads a field to.
+std::size_t display_width(const std::string& s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
 }  // namespace
 
 std::string config_name(const GroupResult& g) {
@@ -48,7 +54,7 @@ std::string markdown(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> w;
   for (const auto& r : rows) {
     w.resize(std::max(w.size(), r.size()), 0);
-    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+    for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], display_width(r[i]));
   }
   std::string out;
   for (std::size_t ri = 0; ri < rows.size(); ++ri) {
@@ -69,24 +75,48 @@ std::string markdown(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+std::vector<const Score*> scores_of(const StudyResults& r) {
+  std::vector<const Score*> scores;
+  for (const GroupResult& g : r.groups)
+    if (std::find(scores.begin(), scores.end(), g.score) == scores.end()) scores.push_back(g.score);
+  return scores;
+}
+
 std::string main_table(const StudyResults& r) {
-  std::vector<std::vector<std::string>> rows{{"configuration", "model", "bits", "lr", "seeds",
-                                              "test acc % (mean [min, max])", "vs FP32",
-                                              "train acc %", "images/s", "own hardware", "uJ/step",
-                                              "Mcycles/step", "vs FP32 array", "vs INT8 array"}};
+  // One column per model score in the study (a classifier study: test accuracy only), then one
+  // per other model-specific metric (a transformer's perplexity, a cgan's class accuracy, ...).
+  const std::vector<const Score*> scores = scores_of(r);
+  std::vector<std::string> metrics;  // in name order
+  for (const GroupResult& g : r.groups)
+    for (const auto& [name, st] : g.metrics)
+      if (std::none_of(scores.begin(), scores.end(), [&](auto* s) { return s->name == name; }) &&
+          std::find(metrics.begin(), metrics.end(), name) == metrics.end())
+        metrics.push_back(name);
+  std::sort(metrics.begin(), metrics.end());
+  std::vector<std::string> header{"configuration", "model", "bits", "lr", "seeds"};
+  for (const Score* s : scores) header.push_back(s->title + " (mean [min, max])");
+  for (const std::string& m : metrics) header.push_back(m + " (mean [min, max])");
+  for (const char* h : {"vs FP32", "train acc %", "images/s", "own hardware", "uJ/step",
+                        "Mcycles/step", "vs FP32 array", "vs INT8 array"})
+    header.push_back(h);
+  std::vector<std::vector<std::string>> rows{header};
   for (const GroupResult& g : r.groups) {
-    std::vector<std::string> row{
-        config_name(g),
-        g.model,
-        std::to_string(g.bits),
-        fmt::format("{:g}", g.lr),
-        std::to_string(g.seeds.size()),
-        g.has_test_accuracy ? fmt::format("{} [{}, {}]", pct(g.test_accuracy.mean),
-                                          pct(g.test_accuracy.min), pct(g.test_accuracy.max))
-                            : "-",
-        g.delta_vs_fp32 ? fmt::format("{:+.2f}", 100.0 * *g.delta_vs_fp32) : "-",
-        pct(g.train_accuracy.mean),
-        fmt::format("{:.0f}", g.images_per_second)};
+    std::vector<std::string> row{config_name(g), g.model, std::to_string(g.bits),
+                                 fmt::format("{:g}", g.lr), std::to_string(g.seeds.size())};
+    for (const Score* s : scores)
+      row.push_back(s == g.score && g.final_score
+                        ? fmt::format("{} [{}, {}]", s->show(g.final_score->mean),
+                                      s->show(g.final_score->min), s->show(g.final_score->max))
+                        : "-");
+    for (const std::string& m : metrics) {
+      const auto it = g.metrics.find(m);
+      row.push_back(it == g.metrics.end() ? "-"
+                                          : fmt::format("{:.5g} [{:.5g}, {:.5g}]", it->second.mean,
+                                                        it->second.min, it->second.max));
+    }
+    row.push_back(g.delta_vs_fp32 ? g.score->show_difference(*g.delta_vs_fp32) : "-");
+    row.push_back(pct(g.train_accuracy.mean));
+    row.push_back(fmt::format("{:.0f}", g.images_per_second));
     if (g.hardware) {
       const HardwareCost& h = *g.hardware;
       row.push_back(h.accelerator);
@@ -94,31 +124,6 @@ std::string main_table(const StudyResults& r) {
       row.push_back(fmt::format("{:.3f}", h.cycles * 1e-6));
       row.push_back(ratio(h.energy_pj, baseline(r, g.model, g.batch, "fp32")));
       row.push_back(ratio(h.energy_pj, baseline(r, g.model, g.batch, "int8")));
-    }
-    rows.push_back(row);
-  }
-  return markdown(rows);
-}
-
-std::string metrics_table(const StudyResults& r) {
-  std::vector<std::string> names;  // every metric of any configuration, in name order
-  for (const GroupResult& g : r.groups)
-    for (const auto& [name, st] : g.metrics)
-      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  if (names.empty()) return {};
-  std::sort(names.begin(), names.end());
-  std::vector<std::string> header{"configuration", "model", "bits", "lr", "seeds"};
-  for (const std::string& n : names) header.push_back(n + " (mean [min, max])");
-  std::vector<std::vector<std::string>> rows{header};
-  for (const GroupResult& g : r.groups) {
-    if (g.metrics.empty()) continue;
-    std::vector<std::string> row{config_name(g), g.model, std::to_string(g.bits),
-                                 fmt::format("{:g}", g.lr), std::to_string(g.seeds.size())};
-    for (const std::string& n : names) {
-      const auto it = g.metrics.find(n);
-      row.push_back(it == g.metrics.end() ? "-"
-                                          : fmt::format("{:.4g} [{:.4g}, {:.4g}]", it->second.mean,
-                                                        it->second.min, it->second.max));
     }
     rows.push_back(row);
   }
@@ -212,17 +217,20 @@ std::string lr_tables(const StudyResults& r) {
   std::set<std::string> models;
   for (const LrSweep& s : r.lr_sweeps) models.insert(s.model);
   for (const std::string& model : models) {
+    const Score& score = score_of(model);
     std::vector<std::vector<std::string>> rows{
-        {"optimizer", "numerics", "lrs tried", "best lr", "test acc % at best", "default lr",
-         "test acc % at default", "loss from not tuning (points)"}};
+        {"optimizer", "numerics", "lrs tried", "best lr", score.title + " at best", "default lr",
+         score.title + " at default", "loss from not tuning (" + score.unit + ")"}};
     for (const LrSweep& s : r.lr_sweeps) {
       if (s.model != model) continue;
       const auto loss = s.loss_from_default();
       rows.push_back({s.label + (s.format.empty() ? "" : " " + s.format), s.numerics,
                       std::to_string(s.points.size()), fmt::format("{:g}", s.best.lr),
-                      pct(s.best.test_accuracy.mean), fmt::format("{:g}", s.default_lr),
-                      s.at_default ? pct(s.at_default->mean) : "(not in the grid)",
-                      loss ? fmt::format("{:.2f}", 100.0 * *loss) : "-"});
+                      score.show(s.best.score->mean), fmt::format("{:g}", s.default_lr),
+                      s.at_default        ? score.show(s.at_default->mean)
+                      : s.default_in_grid ? "(no score)"
+                                          : "(not in the grid)",
+                      loss ? score.show(*loss) : "-"});
     }
     out += "Model " + model + ":\n\n" + markdown(rows) + "\n";
   }

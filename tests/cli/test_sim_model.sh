@@ -50,6 +50,45 @@ for net in cnn mlp; do
   grep -q '"source": "--model '"$net"'"' "$work/model.json" || fail "$net: workload source"
 done
 
+# --model transformer: the per-position Linear GEMMs at M = batch x context, each sample's and
+# head's attention products (P x P x dh scores, P x dh x P values; dh = width / heads) and their
+# four gradient GEMMs, and the updates of the five Linear layers and the two embedding tables.
+"$lnslab" sim "$lns8" --model transformer --layers 1 --width 16 --heads 4 --context 8 --batch 2 \
+  --train >"$work/table" || fail "sim --model transformer exit code"
+grep -q "workload --model transformer (63 GEMMs, 7 updates, batch 2, training step)" "$work/table" ||
+  fail "transformer header: $(head -1 "$work/table")"
+expect_layer block1.attn.qkv forward 16x48x16
+expect_layer block1.mlp.up forward 16x64x16
+expect_layer head forward 16x256x16
+expect_layer head backward_weight 16x256x16
+[ "$(grep -E -c "^block1.attn.attention.sc +forward +8x8x4 " "$work/table")" -eq 8 ] ||
+  fail "2 samples x 4 heads of Q K^T, 8x8x4: $(grep attention "$work/table" | head -3)"
+[ "$(grep -E -c "^block1.attn.attention.va +forward +8x4x8 " "$work/table")" -eq 8 ] ||
+  fail "2 samples x 4 heads of P V, 8x4x8"
+[ "$(grep -E -c "^block1.attn.attention.d[PVQK] +backward_data +8x[48]x[48] " "$work/table")" -eq 32 ] ||
+  fail "four gradient GEMMs per sample and head"
+"$lnslab" sim "$lns8" --model transformer --layers 1 --width 16 --heads 4 --context 8 --batch 2 \
+  >"$work/table" || fail "sim --model transformer forward"
+grep -q "workload --model transformer (21 GEMMs, 0 updates, batch 2)" "$work/table" ||
+  fail "the forward GEMMs of the transformer's step: $(head -1 "$work/table")"
+# The defaults are lnslab train's (2 layers, width 64, 4 heads, context 64).
+"$lnslab" sim "$lns8" --model transformer --batch 32 --train >"$work/table" || fail "defaults"
+expect_layer block2.attn.qkv forward 2048x192x64
+expect_layer head forward 2048x256x64
+
+# --model cgan --train: both networks' step (G. generator, D. discriminator on real and fake).
+"$lnslab" sim "$lns8" --model cgan --train --batch 4 >"$work/table" || fail "sim --model cgan"
+grep -q "workload --model cgan (25 GEMMs, 6 updates, batch 4, training step)" "$work/table" ||
+  fail "cgan header: $(head -1 "$work/table")"
+expect_layer G.fc forward 4x3136x74
+expect_layer D.conv1 forward 1568x32x176  # the 2 x 4 real and generated images
+expect_layer D.conv1 forward 784x32x176   # the generator's pass through D: 4 images
+
+expect_error "not a multiple of heads" sim "$lns8" --model transformer --width 10 --heads 4
+expect_error "--layers applies only to --model transformer" sim "$lns8" --model mlp --layers 2
+expect_error "--context applies only to --model transformer" sim "$lns8" --gemm 1,2,3 --context 8
+expect_error "--widths does not apply to --model transformer" sim "$lns8" --model transformer --widths 8
+expect_error "--input does not apply to --model transformer" sim "$lns8" --model transformer --input 1x8x8
 expect_error "without --topology and --gemm" sim "$lns8" --model cnn --topology "$configs/topologies/cnn.csv"
 expect_error "without --topology and --gemm" sim "$lns8" --model mlp --gemm 1,2,3
 expect_error "--widths describes --model" sim "$lns8" --topology "$configs/topologies/cnn.csv" --widths 8,16

@@ -51,7 +51,8 @@ sim::Workload training_workload(const Network<T>& network, int batch);
 /// The forward GEMMs of the model `spec` builds for inputs of `input` and `classes` classes
 /// (build_model's errors for a bad spec). For cgan: the generator's forward GEMMs ("G.<layer>")
 /// then the discriminator's on the generated batch ("D.<layer>"), generating and judging one
-/// batch.
+/// batch. For the transformer (input: `context` token ids, classes: the vocabulary): the forward
+/// GEMMs of its training step below, the attention's per sample and head.
 sim::Workload forward_workload(const ModelSpec& spec, Shape input, int classes, int batch);
 
 /// One training step of the model: sim::training_step of its forward GEMMs for mlp and cnn; for

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lnslab/study/hardware.hpp"
+#include "lnslab/study/score.hpp"
 #include "lnslab/study/spec.hpp"
 
 namespace lnslab::study {
@@ -29,19 +30,22 @@ struct GroupResult {
   sim::UpdateRule update;   ///< its optimizer as the update unit computes it
   std::vector<std::uint64_t> seeds;
   std::vector<std::string> run_ids;
-  Stat test_accuracy;  ///< final, fraction in [0, 1] (zeros when has_test_accuracy is false)
-  bool has_test_accuracy = true;  ///< false for a model without one (cgan)
-  /// Model-specific final metrics over seeds by name (cgan: frechet_distance, lower is better;
-  /// sample_class_accuracy; generator_loss), from the runs' records.
+  const Score* score = nullptr;  ///< its model's (score.hpp)
+  /// The score's final value over seeds; none when a seed's record has none (e.g. diverged).
+  std::optional<Stat> final_score;
+  /// Model-specific final metrics over seeds by name (score.hpp: transformer val_bits_per_char
+  /// and val_perplexity_per_char; cgan frechet_distance, sample_class_accuracy, generator_loss).
   std::map<std::string, Stat> metrics;
   Stat train_accuracy;  ///< final epoch
   double images_per_second = 0.0;
-  /// Difference of the mean test accuracy to the FP32 run of the same optimizer family
-  /// (lns-madam -> madam, lns-sgd -> sgd, lns-adam -> adam), when the study has it.
+  /// Difference of the mean score to the FP32 run of the same optimizer family (lns-madam ->
+  /// madam, lns-sgd -> sgd, lns-adam -> adam), in the score's units, when the study has it.
   std::optional<double> delta_vs_fp32;
   std::string reference_group;
-  std::vector<double> train_loss, test_loss;  ///< per epoch, mean over seeds
-  std::optional<HardwareCost> hardware;       ///< its own hardware (cost() fills it)
+  /// Per epoch, mean over seeds: training loss, and held-out loss (score.hpp: test loss, or a
+  /// language model's validation loss; empty for a model without one).
+  std::vector<double> train_loss, held_out_loss;
+  std::optional<HardwareCost> hardware;  ///< its own hardware (cost() fills it)
 };
 
 /// Costs that belong to a model rather than to one configuration.
