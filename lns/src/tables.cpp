@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "build_tables.hpp"
+#include "exact_power.hpp"
 
 namespace lnslab::lns::detail {
 namespace {
@@ -13,9 +14,16 @@ namespace {
 // 2^(1/gamma)), and libm's last-bit error must not push them across a rounding boundary.
 constexpr long double snap_tolerance = 1e-12L;
 
-// b^x for a real exponent x. For base 2^(1/gamma) split x into whole octaves so that every power
-// that is an exact power of two comes out exact.
+// b^x for a real exponent x, exact wherever b^x is a long double and x an integer or a half (every
+// exponent the tables use), so that an input equal to a power or a midpoint meets an exact
+// threshold (e.g. 4^(1/2) = 2, where exp(x ln b) may be an ulp off and decide a tie by that ulp).
+// For base 2^(1/gamma) split x into whole octaves: the powers that are powers of two come out
+// exact, and no midpoint 2^((2j + 1) / (2 gamma)) is rational. Other bases are the long double
+// t.base itself, whose exact half-integer powers exact_half_power finds.
 long double power_of_base(const Tables& t, long double x) {
+  const long double twice = 2.0L * x;
+  if (t.kind != BaseKind::gamma && twice == std::nearbyint(twice) && std::fabs(twice) < 0x1p62L)
+    if (const auto exact = exact_half_power(t.base, static_cast<long>(twice))) return *exact;
   if (t.kind == BaseKind::gamma) {
     const long double e = x / static_cast<long double>(t.param);
     const long double whole = std::floor(e);

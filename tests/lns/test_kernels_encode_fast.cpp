@@ -174,7 +174,9 @@ TEST_CASE("fast encode equals Format::encode: 8-bit and smaller formats", "[kern
                            // range entirely below float's (subnormal-crowded, then all at 2^-149)
                            "lns8:gamma=1,bias=200", "lns8:gamma=4,bias=560",
                            // above FLT_MAX from the middle of the range on
-                           "lns8:gamma=1,bias=-60", "lns8:gamma=1,bias=-200"}) {
+                           "lns8:gamma=1,bias=-60", "lns8:gamma=1,bias=-200",
+                           // exact midpoints (ties to even) and exact powers
+                           "lns6:base=4", "lns8:base=16", "lns8:base=2.25", "lns8:base=2"}) {
     const Format f = Format::parse(spec);
     check_encode<std::uint8_t>(f, 100000);
     check_encode<std::uint16_t>(f, 2000);

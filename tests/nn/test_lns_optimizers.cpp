@@ -124,6 +124,26 @@ TEST_CASE("LNS Madam: integer steps on the exponent, clamped to [1, K]", "[lns-m
   CHECK(k(1) == k1);
 }
 
+TEST_CASE("LNS Madam: the exponent step m * ghat is rounded to nearest, not truncated",
+          "[lns-madam]") {
+  const lns::Format f = lns8();
+  auto s = store_with({0.2f, 0.3f, 0.5f});
+  nn::LnsMadam opt(f, 0.064);  // m = 4
+  lns::Rng rng(1);
+  opt.attach(s, rng);
+  auto k = [&](std::size_t i) { return f.exponent(opt.weights().codes(0)[i]); };
+  step(opt, s, {1.0f, 1.0f, 0.0f}, 0.064);  // t = 1: ghat = 1, both shrink by 4
+  const int k0 = k(0), k1 = k(1);
+  // t = 2: ghat = g2 / sqrt(v / (1 - 0.999^2)), v = 0.999 * 0.001 * 1 + 0.001 * g2^2:
+  // 4 * ghat = +-2.73, which rounds to +-3 (truncation would give +-2).
+  step(opt, s, {0.55f, -0.55f, 0.0f}, 0.064);
+  const double ghat = 0.55 / std::sqrt((0.999 * 0.001 + 0.001 * 0.55 * 0.55) / (1 - 0.999 * 0.999));
+  REQUIRE(std::nearbyint(4 * ghat) == 3);
+  REQUIRE(std::trunc(4 * ghat) == 2);
+  CHECK(k(0) == k0 - 3);  // positive weight, g > 0: shrinks by round(2.73)
+  CHECK(k(1) == k1 + 3);  // positive weight, g < 0: grows by round(2.73)
+}
+
 TEST_CASE("LNS Madam: lr multiple, decay shrinks m never below 1", "[lns-madam]") {
   nn::LnsMadam opt(nn::weight_format(lns::Format::parse("lns12:eta0=0.001"), false), 0.016);
   CHECK(opt.multiple(0.016) == 16);

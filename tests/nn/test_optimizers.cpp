@@ -73,6 +73,30 @@ TEST_CASE("SGD: plain, momentum and Nesterov steps by hand", "[optim][sgd]") {
   }
 }
 
+TEST_CASE("SGD: L2 weight decay adds wd * w to the gradient, with and without momentum",
+          "[optim][sgd]") {
+  lns::Rng rng(1);
+  {
+    auto s = store_with({{2.0f, -1.0f}});
+    nn::Sgd sgd({0.0, false, 0.1});
+    sgd.attach(s, rng);
+    set_grad(s, 0, {0.5f, 0.0f});
+    step(sgd, s, 0.1);  // d = g + 0.1 w = (0.7, -0.1): decay shrinks |w| even where g = 0
+    CHECK(s.value(0)[0] == Approx(2.0 - 0.07));
+    CHECK(s.value(0)[1] == Approx(-1.0 + 0.01));
+  }
+  {
+    auto s = store_with({{1.0f}});
+    nn::Sgd sgd({0.9, false, 0.5});
+    sgd.attach(s, rng);
+    set_grad(s, 0, {0.5f});
+    step(sgd, s, 0.1);  // d = 0.5 + 0.5 = 1, buf = 1, w = 0.9
+    CHECK(s.value(0)[0] == Approx(0.9));
+    step(sgd, s, 0.1);  // d = 0.5 + 0.45 = 0.95, buf = 0.9 + 0.95 = 1.85, w = 0.9 - 0.185
+    CHECK(s.value(0)[0] == Approx(0.715));
+  }
+}
+
 TEST_CASE("Adam: two steps by hand; bias correction counts steps, not tensors", "[optim][adam]") {
   lns::Rng rng(1);
   auto s = store_with({{1.0f}, {1.0f}, {1.0f}});

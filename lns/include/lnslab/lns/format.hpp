@@ -10,8 +10,9 @@
 // Exactness: integer exponents make mul/div/pow exact integer arithmetic, and add/sub exact by the
 // direct Gaussian-log tables T+[d] = round(log_b(1 + b^-d)), T-[d] = round(log_b(1 - b^-d)).
 // Encoding compares the input with the midpoints b^(k + 1/2 - bias), held both as the nearest
-// double and in long double, so a double input is rounded correctly unless it lies within one
-// long-double ulp of a midpoint (documented in docs/format.md).
+// double and in long double (exactly where the midpoint is a long double: exact ties go to the
+// even exponent), so a double input is rounded correctly unless it lies within a long-double ulp
+// of an inexact midpoint (documented in docs/format.md).
 #include <compare>
 #include <cstdint>
 #include <memory>
