@@ -88,10 +88,13 @@ std::string main_table(const StudyResults& r) {
   const std::vector<const Score*> scores = scores_of(r);
   std::vector<std::string> metrics;  // in name order
   for (const GroupResult& g : r.groups)
-    for (const auto& [name, st] : g.metrics)
+    for (const auto& metric : g.metrics) {
+      const std::string& name = metric.first;  // not a structured binding: clang 14 cannot
+                                               // capture one in the lambda below
       if (std::none_of(scores.begin(), scores.end(), [&](auto* s) { return s->name == name; }) &&
           std::find(metrics.begin(), metrics.end(), name) == metrics.end())
         metrics.push_back(name);
+    }
   std::sort(metrics.begin(), metrics.end());
   std::vector<std::string> header{"configuration", "model", "bits", "lr", "seeds"};
   for (const Score* s : scores) header.push_back(s->title + " (mean [min, max])");
