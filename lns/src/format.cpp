@@ -56,6 +56,12 @@ Format Format::from_eta0(int bits, double eta0, std::optional<int> bias) {
   if (!(eta0 > 0.0) || !std::isfinite(eta0))
     throw FormatError("eta0 = " + shortest(eta0) + " is invalid: expected a finite eta0 > 0");
   const long double base = 1.0L + static_cast<long double>(eta0);
+  // Found by fuzz_format: an eta0 below long double's resolution at 1 gave b = 1, log b = 0 and an
+  // infinite table offset.
+  if (!(base > 1.0L))
+    throw FormatError(
+        "eta0 = " + shortest(eta0) +
+        " is too small: 1 + eta0 rounds to 1 in long double (expected eta0 > 1.1e-19)");
   return Format(detail::shared_tables(bits, BaseKind::eta0, eta0, base, resolve_bias(bits, bias)));
 }
 

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <vector>
 
 #include "build_tables.hpp"
 #include "exact_power.hpp"
@@ -85,25 +87,42 @@ void build_powers(Tables& t) {
   }
 }
 
-// sum: log_b(1 + b^-d); difference: log_b(1 - b^-d), d > 0.
-long double gaussian_log(const Tables& t, int d, bool sum) {
-  const long double r = power_of_base(t, -static_cast<long double>(d));
-  const long double v = sum ? std::log1p(r) : std::log1p(-r);
-  return snap(v / t.ln_base);
+// The ideal offsets of the Gaussian logarithms for d in [0, dmax): sum[d] = log_b(1 + b^-d),
+// difference[d] = log_b(1 - b^-d) (d > 0; [0] unused), snapped, and the powers b^-d they come
+// from. Computed once per d and shared by the nearest, floor and stochastic tables (each d costs
+// long double exp and log1p calls; a 16-bit format has 32767 of them).
+struct GaussianLogs {
+  std::vector<long double> power;  ///< b^-d
+  std::vector<long double> sum;
+  std::vector<long double> difference;
+};
+
+GaussianLogs gaussian_logs(const Tables& t, int dmax) {
+  GaussianLogs g;
+  const auto n = static_cast<std::size_t>(dmax);
+  g.power.resize(n);
+  g.sum.resize(n);
+  g.difference.resize(n);
+  for (int d = 0; d < dmax; ++d) {
+    const long double r = power_of_base(t, -static_cast<long double>(d));
+    const auto i = static_cast<std::size_t>(d);
+    g.power[i] = r;
+    g.sum[i] = snap(std::log1p(r) / t.ln_base);
+    if (d > 0) g.difference[i] = snap(std::log1p(-r) / t.ln_base);
+  }
+  return g;
 }
 
 void build_gaussian_tables(Tables& t) {
   // Differences of exponents never exceed K - 1, so no table needs more than K entries.
   const int dmax = t.kmax;
-  for (int d = 0; d < dmax; ++d) {
-    const long double s = gaussian_log(t, d, true);
-    t.sum_nearest.push_back(to_entry(nearest_even(s)));
-  }
+  const GaussianLogs g = gaussian_logs(t, dmax);
+  for (int d = 0; d < dmax; ++d)
+    t.sum_nearest.push_back(to_entry(nearest_even(g.sum[static_cast<std::size_t>(d)])));
   t.difference_nearest.push_back(0);
-  for (int d = 1; d < dmax; ++d) {
-    const long double s = gaussian_log(t, d, false);
-    t.difference_nearest.push_back(to_entry(nearest_even(s)));
-  }
+  for (int d = 1; d < dmax; ++d)
+    t.difference_nearest.push_back(
+        to_entry(nearest_even(g.difference[static_cast<std::size_t>(d)])));
   while (t.sum_nearest.size() > 1 && t.sum_nearest.back() == 0) t.sum_nearest.pop_back();
   while (t.difference_nearest.size() > 1 && t.difference_nearest.back() == 0)
     t.difference_nearest.pop_back();
@@ -117,14 +136,23 @@ void build_gaussian_tables(Tables& t) {
       stochastic_floors.push_back(0);
       ups.push_back(0);
     }
+    // b^j for the floors j, which take few distinct values: each computed once.
+    std::map<long, long double> powers;
+    auto power_at = [&](long j) {
+      auto it = powers.find(j);
+      if (it == powers.end())
+        it = powers.emplace(j, power_of_base(t, static_cast<long double>(j))).first;
+      return it->second;
+    };
     for (int d = sum ? 0 : 1; d < dmax; ++d) {
-      const long double s = gaussian_log(t, d, sum);
+      const auto i = static_cast<std::size_t>(d);
+      const long double s = sum ? g.sum[i] : g.difference[i];
       const long j = static_cast<long>(std::floor(s));
       floors.push_back(to_entry(j));
-      const long double r = power_of_base(t, -static_cast<long double>(d));
+      const long double r = g.power[i];
       const long double m = sum ? 1.0L + r : 1.0L - r;
-      const long double lo = power_of_base(t, static_cast<long double>(j));
-      const long double hi = power_of_base(t, static_cast<long double>(j + 1));
+      const long double lo = power_at(j);
+      const long double hi = power_at(j + 1);
       bool whole = false;
       const std::uint32_t up = s == std::floor(s) ? 0 : up_threshold((m - lo) / (hi - lo), whole);
       stochastic_floors.push_back(to_entry(whole ? j + 1 : j));

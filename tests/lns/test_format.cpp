@@ -132,3 +132,12 @@ TEST_CASE("the table cache keeps recent formats and no more than the live and re
   CHECK(cached_table_sets() <= before + recent_table_sets + 1);
   CHECK(&tables_of(again) == dropped);  // held by `again` throughout
 }
+
+TEST_CASE("an eta0 too small for 1 + eta0 to leave 1 is an error, not an infinite table",
+          "[format]") {
+  // fuzz_format's finding: b = 1 in long double made log b = 0 and every table offset infinite.
+  CHECK_THROWS_WITH(Format::parse("lns10:eta0=0.000000000000000000000000200"),
+                    Catch::Contains("is too small: 1 + eta0 rounds to 1"));
+  CHECK_THROWS_AS(Format::from_eta0(8, 1e-20), FormatError);
+  CHECK_NOTHROW(Format::from_eta0(8, 1e-18));  // 1 + 1e-18 > 1 in long double: accepted
+}
