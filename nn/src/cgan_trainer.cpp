@@ -283,16 +283,7 @@ bool CganTrainer::is_checkpoint(std::string_view file) {
 }
 
 TrainConfig CganTrainer::checkpoint_config(std::string_view file) {
-  StateReader r(unpack_checkpoint(file));
-  r.expect(payload_tag);
-  const std::string text = r.str("settings");
-  try {
-    return train_config_from_json(nlohmann::json::parse(text));
-  } catch (const nlohmann::json::exception& e) {
-    throw CheckpointError(std::string("checkpoint settings are not valid JSON: ") + e.what());
-  } catch (const ConfigError& e) {
-    throw CheckpointError(e.what());
-  }
+  return checkpoint_settings(file, payload_tag);
 }
 
 void CganTrainer::restore(std::string_view file) {

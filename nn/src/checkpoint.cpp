@@ -6,8 +6,11 @@
 
 #include <cstring>
 
+#include <nlohmann/json.hpp>
+
 #include "lnslab/nn/errors.hpp"
 #include "lnslab/nn/serialize.hpp"
+#include "lnslab/nn/train_config.hpp"
 
 namespace lnslab::nn {
 
@@ -63,6 +66,19 @@ std::string_view unpack_checkpoint(std::string_view file) {
                     "the file is corrupt",
                     stored, crc(payload)));
   return payload;
+}
+
+TrainConfig checkpoint_settings(std::string_view file, std::string_view payload_tag) {
+  StateReader r(unpack_checkpoint(file));
+  r.expect(payload_tag);
+  const std::string text = r.str("settings");
+  try {
+    return train_config_from_json(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::exception& e) {
+    throw CheckpointError(std::string("checkpoint settings are not valid JSON: ") + e.what());
+  } catch (const ConfigError& e) {
+    throw CheckpointError(e.what());
+  }
 }
 
 }  // namespace lnslab::nn

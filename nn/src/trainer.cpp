@@ -479,16 +479,7 @@ std::string Trainer::checkpoint() const {
 }
 
 TrainConfig Trainer::checkpoint_config(std::string_view file) {
-  StateReader r(unpack_checkpoint(file));
-  r.expect(payload_tag);
-  const std::string text = r.str("settings");
-  try {
-    return train_config_from_json(nlohmann::json::parse(text));
-  } catch (const nlohmann::json::exception& e) {
-    throw CheckpointError(std::string("checkpoint settings are not valid JSON: ") + e.what());
-  } catch (const ConfigError& e) {
-    throw CheckpointError(e.what());
-  }
+  return checkpoint_settings(file, payload_tag);
 }
 
 void Trainer::checkpoint_parameters(std::string_view file, std::span<float> values) {
