@@ -15,6 +15,12 @@ namespace {
 // arithmetic on products of two codes stays far inside int.
 constexpr int max_abs_bias = 1 << 20;
 
+// The smallest base step b - 1 (eta0, or base - 1). Found by fuzz_format: closer to 1, 1 + eta0
+// in long double keeps few of eta0's digits (at 1e-19 none: b = 1, log b = 0) and the table
+// offsets log_b(1 - b^-d) pass 1e19, beyond any integer type; at 2^-40 the base is held to a
+// relative 1e-7 of eta0 and the offsets stay below 3e13.
+constexpr double min_eta0 = 0x1p-40;
+
 void check_bits(int bits) {
   if (bits < Format::min_bits || bits > Format::max_bits)
     throw FormatError("bits = " + std::to_string(bits) + " is out of range: expected " +
@@ -56,12 +62,9 @@ Format Format::from_eta0(int bits, double eta0, std::optional<int> bias) {
   if (!(eta0 > 0.0) || !std::isfinite(eta0))
     throw FormatError("eta0 = " + shortest(eta0) + " is invalid: expected a finite eta0 > 0");
   const long double base = 1.0L + static_cast<long double>(eta0);
-  // Found by fuzz_format: an eta0 below long double's resolution at 1 gave b = 1, log b = 0 and an
-  // infinite table offset.
-  if (!(base > 1.0L))
-    throw FormatError(
-        "eta0 = " + shortest(eta0) +
-        " is too small: 1 + eta0 rounds to 1 in long double (expected eta0 > 1.1e-19)");
+  if (eta0 < min_eta0)
+    throw FormatError("eta0 = " + shortest(eta0) + " is too small: expected eta0 >= 2^-40 (" +
+                      shortest(min_eta0) + ")");
   return Format(detail::shared_tables(bits, BaseKind::eta0, eta0, base, resolve_bias(bits, bias)));
 }
 
@@ -79,6 +82,9 @@ Format Format::from_base(int bits, double base, std::optional<int> bias) {
   check_bits(bits);
   if (!(base > 1.0) || !std::isfinite(base))
     throw FormatError("base = " + shortest(base) + " is invalid: expected a finite base > 1");
+  if (base - 1.0 < min_eta0)
+    throw FormatError("base = " + shortest(base) +
+                      " is too close to 1: expected base >= 1 + 2^-40");
   return Format(detail::shared_tables(bits, BaseKind::base, base, static_cast<long double>(base),
                                       resolve_bias(bits, bias)));
 }

@@ -133,11 +133,14 @@ TEST_CASE("the table cache keeps recent formats and no more than the live and re
   CHECK(&tables_of(again) == dropped);  // held by `again` throughout
 }
 
-TEST_CASE("an eta0 too small for 1 + eta0 to leave 1 is an error, not an infinite table",
-          "[format]") {
-  // fuzz_format's finding: b = 1 in long double made log b = 0 and every table offset infinite.
+TEST_CASE("a base step below 2^-40 is an error, not an infinite or overflowing table", "[format]") {
+  // fuzz_format's findings: b = 1 in long double made log b = 0 and every offset infinite; at
+  // eta0 = 4.9e-19 the offsets log_b(1 - b^-d) passed the range of long (undefined behaviour).
   CHECK_THROWS_WITH(Format::parse("lns10:eta0=0.000000000000000000000000200"),
-                    Catch::Contains("is too small: 1 + eta0 rounds to 1"));
-  CHECK_THROWS_AS(Format::from_eta0(8, 1e-20), FormatError);
-  CHECK_NOTHROW(Format::from_eta0(8, 1e-18));  // 1 + 1e-18 > 1 in long double: accepted
+                    Catch::Contains("is too small: expected eta0 >= 2^-40"));
+  CHECK_THROWS_AS(Format::parse("lns10:eta0=0000.00000000000000000049,bias=-200"), FormatError);
+  CHECK_THROWS_AS(Format::from_eta0(8, 0x1p-41), FormatError);
+  CHECK_THROWS_AS(Format::from_base(8, 1.0 + 0x1p-41), FormatError);
+  CHECK_NOTHROW(Format::from_eta0(8, 0x1p-40));
+  CHECK_NOTHROW(Format::from_base(8, 1.0 + 0x1p-40));
 }
