@@ -220,3 +220,34 @@ TEST_CASE("a language-model study aggregates and reports validation bits per cha
   }
   fs::remove_all(dir);
 }
+
+TEST_CASE("an LNS configuration is compared with the FP32 run of the nearest lr of a sweep",
+          "[study][score]") {
+  // Mistake caught: with FP32 Madam swept over lrs that do not include 8-bit LNS Madam's 0.016,
+  // "vs FP32" was taken against the sweep's first lr (1e-4), not the nearest (0.01).
+  const fs::path dir = fresh_dir("nearest-lr");
+  std::ofstream(dir / "s.toml") << "name = \"nearest\"\ndata = \"synthetic\"\nmodels = [\"mlp\"]\n"
+                                   "seeds = [1]\nepochs = 1\nbatch = 64\naccelerators = [\""
+                                << configs
+                                << "/accelerators/fp32.toml\"]\n"
+                                   "[[runs]]\nlabel = \"Madam\"\noptimizer = \"madam\"\n"
+                                   "lrs = [0.0001, 0.01, 1.0]\n"
+                                   "[[runs]]\nlabel = \"LNS Madam\"\noptimizer = \"lns-madam\"\n"
+                                   "format = \"lns8:eta0=0.016\"\nlr = 0.016\n";
+  const Study s = load_study(dir / "s.toml", Mode::normal);
+  const fs::path out = dir / "out";
+  LocalProcessLauncher launcher(LNSLAB_BINARY);
+  for (const auto& o : run_grid(s, out, launcher, 2, {})) REQUIRE(o.ok);
+  const StudyResults r = analyse(s, out);
+  const GroupResult* lns = nullptr;
+  const GroupResult* madam_at_default = nullptr;
+  for (const GroupResult& g : r.groups) {
+    if (g.optimizer == "lns-madam") lns = &g;
+    if (g.optimizer == "madam" && g.lr == 0.01) madam_at_default = &g;
+  }
+  REQUIRE(lns != nullptr);
+  REQUIRE(madam_at_default != nullptr);
+  CHECK(lns->reference_group == madam_at_default->group);
+  REQUIRE(lns->delta_vs_fp32.has_value());
+  CHECK(*lns->delta_vs_fp32 == lns->final_score->mean - madam_at_default->final_score->mean);
+}
