@@ -30,7 +30,7 @@ struct TransformerSpec {
 struct ModelSpec {
   std::string kind = "mlp";  ///< "mlp" | "cnn" | "transformer" | "cgan" (build_model: not cgan)
   std::vector<int> widths;   ///< mlp hidden widths (default {256}); cnn channels (default {16, 32})
-                            ///< [+ hidden]; cgan base width (default {32})
+                             ///< [+ hidden]; cgan base width (default {32})
   bool batchnorm = false;
   bool batchnorm_affine = false;
   TransformerSpec transformer;

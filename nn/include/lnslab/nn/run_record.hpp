@@ -61,7 +61,8 @@ struct RunRecord {
   /// What the model-specific scores were computed with (cgan: the feature classifier's
   /// checkpoint hash, file and test accuracy, and the samples scored per class).
   std::map<std::string, std::string> scorer;
-  /// The last epoch's test accuracy (none before the first epoch, for a language model or a model without one).
+  /// The last epoch's test accuracy (none before the first epoch, for a language model or a model
+  /// without one).
   std::optional<double> final_test_accuracy() const;
   /// A language model's last validation loss in bits per character (none otherwise).
   std::optional<double> final_val_bits_per_char() const;
