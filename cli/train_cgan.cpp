@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "common.hpp"
 #include "lnslab/nn/cgan_trainer.hpp"
@@ -37,11 +36,7 @@ std::string metrics_csv(const nn::CganTrainer& t) {
 }
 
 std::string run_json(const nn::CganTrainer& t, double wall_seconds) {
-  nn::Provenance p{LNSLAB_VERSION,      LNSLAB_GIT_REVISION,
-                   LNSLAB_CXX_COMPILER, LNSLAB_BUILD_TYPE,
-                   LNSLAB_CXX_FLAGS,    1,
-                   cpu_model(),         std::thread::hardware_concurrency()};
-  return nn::to_json(nn::make_run_record(t, std::move(p), wall_seconds)).dump(2) + "\n";
+  return nn::to_json(nn::make_run_record(t, this_build_provenance(), wall_seconds)).dump(2) + "\n";
 }
 
 // The grid: one row per class, grid_per_class samples per row, 2-pixel gray gaps.

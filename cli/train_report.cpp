@@ -105,12 +105,16 @@ std::string train_metrics_csv(const nn::Trainer& trainer) {
   return out;
 }
 
+nn::Provenance this_build_provenance() {
+  return nn::Provenance{LNSLAB_VERSION,      LNSLAB_GIT_REVISION,
+                        LNSLAB_CXX_COMPILER, LNSLAB_BUILD_TYPE,
+                        LNSLAB_CXX_FLAGS,    1,
+                        cpu_model(),         std::thread::hardware_concurrency()};
+}
+
 std::string train_run_json(const nn::Trainer& trainer, double wall_seconds) {
-  nn::Provenance p{LNSLAB_VERSION,      LNSLAB_GIT_REVISION,
-                   LNSLAB_CXX_COMPILER, LNSLAB_BUILD_TYPE,
-                   LNSLAB_CXX_FLAGS,    1,
-                   cpu_model(),         std::thread::hardware_concurrency()};
-  return nn::to_json(nn::make_run_record(trainer, std::move(p), wall_seconds)).dump(2) + "\n";
+  return nn::to_json(nn::make_run_record(trainer, this_build_provenance(), wall_seconds)).dump(2) +
+         "\n";
 }
 
 void train_write_outputs(const std::filesystem::path& dir, const nn::Trainer& trainer,

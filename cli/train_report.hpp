@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 
+#include "lnslab/nn/run_record.hpp"
 #include "lnslab/nn/trainer.hpp"
 
 namespace lnslab::cli {
@@ -32,6 +33,9 @@ class TrainProgress {
 /// epoch, lr, train and validation loss (nats/char), bits/char, next-character accuracy,
 /// validation perplexity per character, seconds, tokens/s.
 std::string train_metrics_csv(const nn::Trainer& trainer);
+/// The provenance of a run of this binary (version, revision, compiler, flags, CPU), one
+/// training thread.
+nn::Provenance this_build_provenance();
 /// run.json: every setting, the seed, provenance, per-epoch records, final test accuracy.
 std::string train_run_json(const nn::Trainer& trainer, double wall_seconds);
 /// Writes the three files of --out atomically (creating the directory).
